@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The block-layer calls that differ between the kernels sgblk supports
+ * (6.1 LTS: queue setters; 6.12 LTS: atomic struct queue_limits).  Every
+ * such test lives here and nowhere else.  We key on a feature, not a version
+ * number: BLK_FEAT_POLL arrived (6.11) with queue_limits carrying features,
+ * after blk_mq_alloc_disk() started taking limits (6.9).
+ */
+#ifndef SGBLK_COMPAT_H
+#define SGBLK_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+
+/**
+ * struct sgblk_qlimits - the queue limits sgblk hands to the block layer
+ * @lbs: logical (and physical) block size
+ * @max_hw_sectors: largest request, in 512-byte sectors
+ * @max_segments: scatterlist elements per request
+ * @max_segment_size: bytes per element, >= PAGE_SIZE
+ * @seg_boundary_mask: element boundary mask, >= PAGE_SIZE - 1
+ * @dma_alignment: buffer alignment mask for user and vmalloc buffers
+ * @max_discard_sectors: 0 disables discard and write-zeroes
+ * @poll: the tag set has poll queues
+ */
+struct sgblk_qlimits {
+	unsigned int lbs;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+	unsigned int max_segment_size;
+	unsigned long seg_boundary_mask;
+	unsigned int dma_alignment;
+	unsigned int max_discard_sectors;
+	bool poll;
+};
+
+#ifdef BLK_FEAT_POLL
+
+static inline void sgblk_fill_limits(struct queue_limits *lim,
+				     const struct sgblk_qlimits *l)
+{
+	lim->logical_block_size = l->lbs;
+	lim->physical_block_size = l->lbs;
+	lim->io_min = l->lbs;
+	lim->max_hw_sectors = l->max_hw_sectors;
+	lim->max_segments = l->max_segments;
+	lim->max_segment_size = l->max_segment_size;
+	lim->seg_boundary_mask = l->seg_boundary_mask;
+	lim->dma_alignment = l->dma_alignment;
+	lim->max_hw_discard_sectors = l->max_discard_sectors;
+	lim->max_write_zeroes_sectors = l->max_discard_sectors;
+	if (l->max_discard_sectors)
+		lim->discard_granularity = PAGE_SIZE;
+	lim->features &= ~BLK_FEAT_ROTATIONAL;
+	if (l->poll)
+		lim->features |= BLK_FEAT_POLL;
+}
+
+static inline struct gendisk *sgblk_alloc_disk(struct blk_mq_tag_set *set,
+					       const struct sgblk_qlimits *l,
+					       void *queuedata)
+{
+	struct queue_limits lim = { };
+
+	sgblk_fill_limits(&lim, l);
+	return blk_mq_alloc_disk(set, &lim, queuedata);
+}
+
+/* The caller has frozen the queue. */
+static inline int sgblk_update_limits(struct request_queue *q,
+				      const struct sgblk_qlimits *l)
+{
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	sgblk_fill_limits(&lim, l);
+	return queue_limits_commit_update(q, &lim);
+}
+
+#else /* 6.1 */
+
+static inline void sgblk_set_limits(struct request_queue *q,
+				    const struct sgblk_qlimits *l)
+{
+	blk_queue_logical_block_size(q, l->lbs);
+	blk_queue_physical_block_size(q, l->lbs);
+	blk_queue_io_min(q, l->lbs);
+	blk_queue_max_hw_sectors(q, l->max_hw_sectors);
+	blk_queue_max_segments(q, l->max_segments);
+	blk_queue_max_segment_size(q, l->max_segment_size);
+	blk_queue_segment_boundary(q, l->seg_boundary_mask);
+	blk_queue_dma_alignment(q, l->dma_alignment);
+	blk_queue_max_discard_sectors(q, l->max_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(q, l->max_discard_sectors);
+	if (l->max_discard_sectors)
+		q->limits.discard_granularity = PAGE_SIZE;
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+}
+
+static inline struct gendisk *sgblk_alloc_disk(struct blk_mq_tag_set *set,
+					       const struct sgblk_qlimits *l,
+					       void *queuedata)
+{
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+
+	if (!IS_ERR(disk))
+		sgblk_set_limits(disk->queue, l);
+	return disk;
+}
+
+/* The caller has frozen the queue. */
+static inline int sgblk_update_limits(struct request_queue *q,
+				      const struct sgblk_qlimits *l)
+{
+	sgblk_set_limits(q, l);
+	return 0;
+}
+
+#endif
+
+#endif /* SGBLK_COMPAT_H */

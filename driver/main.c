@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgblk - a blk-mq block device for measuring and validating how user pages
+ * and vmalloc buffers become bios, scatterlists and DMA mappings for devices
+ * with awkward DMA constraints.
+ *
+ * This file: module parameters, their validation, the device list.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/idr.h>
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include "sgblk.h"
+
+static unsigned int sgblk_nr_devices = 1;
+module_param_named(nr_devices, sgblk_nr_devices, uint, 0444);
+MODULE_PARM_DESC(nr_devices, "Devices created at load (0-64, default 1)");
+
+static unsigned long long sgblk_capacity_mb = 1024;
+module_param_named(capacity_mb, sgblk_capacity_mb, ullong, 0444);
+MODULE_PARM_DESC(capacity_mb, "Capacity in MiB (1-1048576, default 1024)");
+
+static char *sgblk_backend = "memory";
+module_param_named(backend, sgblk_backend, charp, 0444);
+MODULE_PARM_DESC(backend, "memory | null (default memory)");
+
+static unsigned int sgblk_bs = 512;
+module_param_named(bs, sgblk_bs, uint, 0444);
+MODULE_PARM_DESC(bs, "Logical block size: 512 or 4096 (default 512)");
+
+static unsigned int sgblk_submit_queues;
+module_param_named(submit_queues, sgblk_submit_queues, uint, 0444);
+MODULE_PARM_DESC(submit_queues, "Hardware submit queues (default: one per CPU)");
+
+static unsigned int sgblk_poll_queues;
+module_param_named(poll_queues, sgblk_poll_queues, uint, 0444);
+MODULE_PARM_DESC(poll_queues, "Polled queues for io_uring IOPOLL (default 0)");
+
+static unsigned int sgblk_queue_depth = 64;
+module_param_named(queue_depth, sgblk_queue_depth, uint, 0444);
+MODULE_PARM_DESC(queue_depth, "Tags per hardware queue (1-4096, default 64)");
+
+static char *sgblk_completion = "inline";
+module_param_named(completion, sgblk_completion, charp, 0444);
+MODULE_PARM_DESC(completion, "inline | softirq | timer (default inline)");
+
+static unsigned long long sgblk_completion_nsec = 10000;
+module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
+MODULE_PARM_DESC(completion_nsec,
+		 "Modelled latency for completion=timer (ns, default 10000)");
+
+static const char *const sgblk_backend_names[] = {
+	[SGBLK_BACKEND_MEMORY] = "memory",
+	[SGBLK_BACKEND_NULL] = "null",
+};
+
+static const char *const sgblk_completion_names[] = {
+	[SGBLK_COMP_INLINE] = "inline",
+	[SGBLK_COMP_SOFTIRQ] = "softirq",
+	[SGBLK_COMP_TIMER] = "timer",
+};
+
+static LIST_HEAD(sgblk_devices);
+static DEFINE_MUTEX(sgblk_devices_lock);
+static DEFINE_IDA(sgblk_ida);
+
+#define SGBLK_MAX_DEVICES	64
+#define SGBLK_MAX_CAPACITY_MB	BIT_ULL(20)
+#define SGBLK_MAX_QUEUE_DEPTH	4096
+
+/**
+ * sgblk_conf_check - validate a device configuration
+ * @conf: the configuration
+ *
+ * Return: 0, or -EINVAL with the reason logged.
+ */
+int sgblk_conf_check(const struct sgblk_conf *conf)
+{
+	if (!conf->capacity_mb || conf->capacity_mb > SGBLK_MAX_CAPACITY_MB) {
+		pr_err("capacity_mb %llu out of range 1-%llu\n",
+		       conf->capacity_mb, SGBLK_MAX_CAPACITY_MB);
+		return -EINVAL;
+	}
+	if (conf->bs != 512 && conf->bs != 4096) {
+		pr_err("bs %u: must be 512 or 4096\n", conf->bs);
+		return -EINVAL;
+	}
+	if (!conf->queue_depth || conf->queue_depth > SGBLK_MAX_QUEUE_DEPTH) {
+		pr_err("queue_depth %u out of range 1-%u\n", conf->queue_depth,
+		       SGBLK_MAX_QUEUE_DEPTH);
+		return -EINVAL;
+	}
+	if (conf->submit_queues > nr_cpu_ids || conf->poll_queues > nr_cpu_ids) {
+		pr_err("submit_queues %u / poll_queues %u: at most %u\n",
+		       conf->submit_queues, conf->poll_queues, nr_cpu_ids);
+		return -EINVAL;
+	}
+	if (conf->completion_nsec > NSEC_PER_SEC) {
+		pr_err("completion_nsec %llu: at most one second\n",
+		       conf->completion_nsec);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sgblk_conf_from_params(struct sgblk_conf *conf)
+{
+	int ret;
+
+	ret = sysfs_match_string(sgblk_backend_names, sgblk_backend);
+	if (ret < 0) {
+		pr_err("backend '%s': must be memory or null\n", sgblk_backend);
+		return -EINVAL;
+	}
+	conf->backend = ret;
+	ret = sysfs_match_string(sgblk_completion_names, sgblk_completion);
+	if (ret < 0) {
+		pr_err("completion '%s': must be inline, softirq or timer\n",
+		       sgblk_completion);
+		return -EINVAL;
+	}
+	conf->completion = ret;
+	conf->capacity_mb = sgblk_capacity_mb;
+	conf->bs = sgblk_bs;
+	conf->submit_queues = sgblk_submit_queues ?: nr_cpu_ids;
+	conf->poll_queues = sgblk_poll_queues;
+	conf->queue_depth = sgblk_queue_depth;
+	conf->completion_nsec = sgblk_completion_nsec;
+	return sgblk_conf_check(conf);
+}
+
+static int sgblk_dev_add(const struct sgblk_conf *conf)
+{
+	struct sgblk_dev *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	dev->conf = *conf;
+	ret = ida_alloc_max(&sgblk_ida, SGBLK_MAX_DEVICES - 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	dev->index = ret;
+	sgblk_store_init(&dev->store);
+	ret = sgblk_blk_create(dev);
+	if (ret)
+		goto err_ida;
+	mutex_lock(&sgblk_devices_lock);
+	list_add_tail(&dev->list, &sgblk_devices);
+	mutex_unlock(&sgblk_devices_lock);
+	return 0;
+
+err_ida:
+	ida_free(&sgblk_ida, dev->index);
+err_free:
+	kfree(dev);
+	return ret;
+}
+
+static void sgblk_dev_remove(struct sgblk_dev *dev)
+{
+	sgblk_blk_destroy(dev);
+	sgblk_store_destroy(&dev->store);
+	ida_free(&sgblk_ida, dev->index);
+	kfree(dev);
+}
+
+static void sgblk_remove_all(void)
+{
+	struct sgblk_dev *dev, *tmp;
+
+	mutex_lock(&sgblk_devices_lock);
+	list_for_each_entry_safe(dev, tmp, &sgblk_devices, list) {
+		list_del(&dev->list);
+		sgblk_dev_remove(dev);
+	}
+	mutex_unlock(&sgblk_devices_lock);
+}
+
+static int __init sgblk_init(void)
+{
+	struct sgblk_conf conf = { };
+	unsigned int i;
+	int ret;
+
+	if (sgblk_nr_devices > SGBLK_MAX_DEVICES) {
+		pr_err("nr_devices %u: at most %u\n", sgblk_nr_devices,
+		       SGBLK_MAX_DEVICES);
+		return -EINVAL;
+	}
+	ret = sgblk_conf_from_params(&conf);
+	if (ret)
+		return ret;
+	for (i = 0; i < sgblk_nr_devices; i++) {
+		ret = sgblk_dev_add(&conf);
+		if (ret) {
+			pr_err("creating device %u failed: %d\n", i, ret);
+			goto err_remove;
+		}
+	}
+	pr_info("loaded, %u device(s)\n", sgblk_nr_devices);
+	return 0;
+
+err_remove:
+	sgblk_remove_all();
+	return ret;
+}
+
+static void __exit sgblk_exit(void)
+{
+	sgblk_remove_all();
+	ida_destroy(&sgblk_ida);
+}
+
+module_init(sgblk_init);
+module_exit(sgblk_exit);
+MODULE_DESCRIPTION("sgblk: block device for DMA mapping benchmarks and checks");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sgplan - turn the DMA-mapped segments of one request into descriptors a
+ * constrained device can execute, bouncing what splitting cannot fix.
+ *
+ * Plain C: no kernel headers beyond sgplan_shim.h.
+ */
+#ifndef SGPLAN_H
+#define SGPLAN_H
+
+#include "sgplan_shim.h"
+
+/**
+ * struct sgplan_profile - DMA constraints of the simulated device
+ * @seg_boundary: no descriptor may cross a multiple of this; power of two,
+ *	512 .. 2^32 (sub-page allowed)
+ * @max_seg_size: longest descriptor; >= 512, multiple of @dma_align
+ * @max_descs: descriptors per request; 0 means unlimited
+ * @dma_align: every descriptor starts on a multiple of this, and every
+ *	descriptor but the request's last has a length that is a multiple of
+ *	it (the device pads the tail); power of two, 1 .. @seg_boundary
+ * @dma_mask_bits: the device reaches DMA addresses below 2^bits; 24 .. 64
+ * @bounce_size: size of one bounce buffer (one dma_pool object); power of
+ *	two, 512 .. min(@seg_boundary, @max_seg_size, 2^@dma_mask_bits),
+ *	multiple of @dma_align.
+ *	Bounce buffers are @bounce_size aligned and below the mask, so one
+ *	bounce buffer is always exactly one legal descriptor.
+ */
+struct sgplan_profile {
+	u64 seg_boundary;
+	u32 max_seg_size;
+	u32 max_descs;
+	u32 dma_align;
+	u32 dma_mask_bits;
+	u32 bounce_size;
+};
+
+/** struct sgplan_seg - one DMA-mapped scatterlist element */
+struct sgplan_seg {
+	u64 addr;
+	u32 len;
+};
+
+#define SGPLAN_DESC_BOUNCE	0x1u
+
+/**
+ * struct sgplan_desc - one device descriptor
+ * @addr: DMA address for a direct descriptor; for a bounce descriptor the
+ *	planner sets 0 and the caller fills in the bounce buffer's DMA address
+ * @len: bytes
+ * @req_off: byte offset of this descriptor's data within the request
+ * @flags: SGPLAN_DESC_BOUNCE when the data goes through a bounce buffer
+ */
+struct sgplan_desc {
+	u64 addr;
+	u32 len;
+	u32 req_off;
+	u32 flags;
+	u32 reserved;
+};
+
+/** Why segments were bounced (bit mask in struct sgplan_result) */
+#define SGPLAN_WHY_ALIGN	0x1u	/* start or length misaligned */
+#define SGPLAN_WHY_MASK		0x2u	/* beyond the DMA mask */
+#define SGPLAN_WHY_DESCS	0x4u	/* descriptor budget exceeded */
+
+/**
+ * struct sgplan_result - what the planner did, for counters and traces
+ * @ndescs: descriptors written
+ * @splits_boundary: extra descriptors caused by seg_boundary
+ * @splits_maxseg: extra descriptors caused by max_seg_size
+ * @bounce_segs: input segments (wholly or partly) carried by bounce buffers
+ * @bounce_bytes: bytes carried by bounce buffers
+ * @nbounce: bounce descriptors (= bounce buffers needed)
+ * @why: SGPLAN_WHY_* bits
+ */
+struct sgplan_result {
+	u32 ndescs;
+	u32 splits_boundary;
+	u32 splits_maxseg;
+	u32 bounce_segs;
+	u32 bounce_bytes;
+	u32 nbounce;
+	u32 why;
+};
+
+int sgplan_profile_check(const struct sgplan_profile *p);
+u32 sgplan_max_descs(const struct sgplan_profile *p, u32 nsegs, u64 bytes);
+int sgplan_build(const struct sgplan_profile *p,
+		 const struct sgplan_seg *segs, u32 nsegs,
+		 struct sgplan_desc *descs, u32 max_out,
+		 struct sgplan_result *res);
+int sgplan_desc_ok(const struct sgplan_profile *p, u64 addr, u32 len,
+		   bool last);
+
+#endif /* SGPLAN_H */

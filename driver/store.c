@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The memory backend: pages allocated on first write in an xarray, freed by
+ * discard and write-zeroes.  Callers run in queue_rq, which must not sleep,
+ * so allocations are GFP_NOWAIT and a failure is reported for a requeue.
+ * Copies run under RCU and discard frees pages after a grace period, so a
+ * discard racing with I/O to the same range loses data, never memory safety.
+ */
+#include <linux/highmem.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include "store.h"
+
+static void sgblk_store_free_rcu(struct rcu_head *head)
+{
+	__free_page(container_of(head, struct page, rcu_head));
+}
+
+void sgblk_store_init(struct sgblk_store *st)
+{
+	xa_init(&st->pages);
+	atomic_long_set(&st->nr_pages, 0);
+}
+
+void sgblk_store_destroy(struct sgblk_store *st)
+{
+	struct page *page;
+	unsigned long idx;
+
+	xa_for_each(&st->pages, idx, page) {
+		__free_page(page);
+		cond_resched();
+	}
+	xa_destroy(&st->pages);
+	rcu_barrier();	/* pages discarded earlier */
+	atomic_long_set(&st->nr_pages, 0);
+}
+
+static struct page *sgblk_store_page_get(struct sgblk_store *st,
+					 unsigned long idx)
+{
+	struct page *page, *cur;
+
+	page = xa_load(&st->pages, idx);
+	if (page)
+		return page;
+	page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	cur = xa_cmpxchg(&st->pages, idx, NULL, page, GFP_NOWAIT | __GFP_NOWARN);
+	if (unlikely(cur)) {
+		__free_page(page);
+		return xa_is_err(cur) ? NULL : cur;
+	}
+	atomic_long_inc(&st->nr_pages);
+	return page;
+}
+
+/**
+ * sgblk_store_write - copy @len bytes from @src to the media at byte @pos
+ * @st: the store
+ * @pos: byte offset on the device
+ * @src: source, a kernel mapping the caller owns
+ * @len: bytes
+ *
+ * Return: 0, or -ENOMEM when a page could not be allocated without sleeping
+ * (the caller requeues; pages already written stay valid).
+ */
+int sgblk_store_write(struct sgblk_store *st, u64 pos, const void *src,
+		      unsigned int len)
+{
+	int ret = 0;
+
+	rcu_read_lock();
+	while (len) {
+		unsigned int off = offset_in_page(pos);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+		struct page *page = sgblk_store_page_get(st, pos >> PAGE_SHIFT);
+
+		if (!page) {
+			ret = -ENOMEM;
+			break;
+		}
+		memcpy_to_page(page, off, src, n);
+		pos += n;
+		src += n;
+		len -= n;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+void sgblk_store_read(struct sgblk_store *st, u64 pos, void *dst,
+		      unsigned int len)
+{
+	rcu_read_lock();
+	while (len) {
+		unsigned int off = offset_in_page(pos);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+		struct page *page = xa_load(&st->pages, pos >> PAGE_SHIFT);
+
+		if (page)
+			memcpy_from_page(dst, page, off, n);
+		else
+			memset(dst, 0, n);
+		pos += n;
+		dst += n;
+		len -= n;
+	}
+	rcu_read_unlock();
+}
+
+/* Whole pages in the range are freed; partial ones are zeroed. */
+void sgblk_store_discard(struct sgblk_store *st, u64 pos, u64 len)
+{
+	while (len) {
+		unsigned int off = offset_in_page(pos);
+		unsigned int n = min_t(u64, len, PAGE_SIZE - off);
+		unsigned long idx = pos >> PAGE_SHIFT;
+		struct page *page;
+
+		if (n == PAGE_SIZE) {
+			page = xa_erase(&st->pages, idx);
+			if (page) {
+				call_rcu(&page->rcu_head, sgblk_store_free_rcu);
+				atomic_long_dec(&st->nr_pages);
+			}
+		} else {
+			rcu_read_lock();
+			page = xa_load(&st->pages, idx);
+			if (page)
+				memzero_page(page, off, n);
+			rcu_read_unlock();
+		}
+		pos += n;
+		len -= n;
+	}
+}

@@ -1,0 +1,22 @@
+# The module loads, registers sgblk0 with the requested capacity, unloads
+# cleanly, and refuses invalid parameters with a message.
+. /sgblk/guest/lib.sh
+
+sgblk_load capacity_mb=64
+[ -b /dev/sgblk0 ] || fail "no /dev/sgblk0"
+sz=$(cat /sys/block/sgblk0/size)
+[ "$sz" = $((64 * 2048)) ] || fail "size $sz sectors, want $((64 * 2048))"
+sgblk_unload
+[ -e /dev/sgblk0 ] && fail "/dev/sgblk0 still there after rmmod"
+
+for bad in bs=1000 capacity_mb=0 queue_depth=0 backend=tape completion=never \
+	nr_devices=1000; do
+	if insmod "$SGBLK_KO" "$bad" 2>/dev/null; then
+		rmmod sgblk
+		fail "insmod accepted $bad"
+	fi
+	dmesg | tail -n 5 | grep -q 'sgblk: ' || fail "no message for $bad"
+	note "rejected $bad: $(dmesg | grep 'sgblk: ' | tail -n1)"
+done
+grep -q '^sgblk ' /proc/modules && fail "module left loaded"
+exit 0
