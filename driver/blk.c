@@ -1,38 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The blk-mq side of sgblk: tag set, gendisk, queue_rq and completion.
+ * The blk-mq side of sgblk: tag set, gendisk, queue_rq, the completion
+ * modes (inline, softirq, hrtimer), poll queues, and profile changes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
-#include <linux/highmem.h>
+#include <linux/slab.h>
 #include "sgblk.h"
 #include "compat.h"
+
+/* Requests completed by ->poll on a poll queue wait here. */
+struct sgblk_queue {
+	spinlock_t lock;	/* protects poll_list */
+	struct list_head poll_list;
+};
 
 static const struct block_device_operations sgblk_fops = {
 	.owner = THIS_MODULE,
 };
 
-static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct request *rq)
+static void sgblk_account_rq(struct sgblk_dev *dev, struct request *rq)
 {
-	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
-	struct req_iterator iter;
-	struct bio_vec bv;
-
-	rq_for_each_segment(bv, rq, iter) {
-		void *p = bvec_kmap_local(&bv);
-		int ret = 0;
-
-		if (rq_data_dir(rq) == WRITE)
-			ret = sgblk_store_write(&dev->store, pos, p, bv.bv_len);
-		else
-			sgblk_store_read(&dev->store, pos, p, bv.bv_len);
-		kunmap_local(p);
-		if (ret)
-			return BLK_STS_RESOURCE;
-		pos += bv.bv_len;
+	sgblk_stat_inc(dev, requests);
+	if (rq_data_dir(rq) == WRITE) {
+		sgblk_stat_inc(dev, writes);
+		sgblk_stat_add(dev, bytes_written, blk_rq_bytes(rq));
+	} else {
+		sgblk_stat_inc(dev, reads);
+		sgblk_stat_add(dev, bytes_read, blk_rq_bytes(rq));
 	}
+}
+
+/* Map, plan and execute one read or write. */
+static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				struct request *rq)
+{
+	blk_status_t sts;
+
+	sts = sgblk_dma_map(dev, cmd, rq);
+	if (sts != BLK_STS_OK)
+		return sts;
+	sts = sgblk_engine_run(dev, cmd, rq);
+	if (sts == BLK_STS_RESOURCE) {
+		/* Undo the mapping: blk-mq will send the request again. */
+		cmd->status = sts;
+		sgblk_dma_unmap(dev, cmd, rq);
+		return sts;
+	}
+	cmd->status = sts;
+	sgblk_account_rq(dev, rq);
 	return BLK_STS_OK;
+}
+
+/* Completion side of a request: DMA teardown, then end it. */
+static void sgblk_finish(struct request *rq)
+{
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct sgblk_dev *dev = cmd->dev;
+
+	if (cmd->owner != SGBLK_OWN_UNMAPPED)
+		sgblk_dma_unmap(dev, cmd, rq);
+	if (cmd->status != BLK_STS_OK)
+		sgblk_stat_inc(dev, errors);
+	blk_mq_end_request(rq, cmd->status);
+}
+
+static enum hrtimer_restart sgblk_timer_fn(struct hrtimer *t)
+{
+	struct sgblk_cmd *cmd = container_of(t, struct sgblk_cmd, timer);
+
+	blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
+	return HRTIMER_NORESTART;
 }
 
 static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -40,39 +79,216 @@ static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 {
 	struct sgblk_dev *dev = hctx->queue->queuedata;
 	struct request *rq = bd->rq;
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	blk_status_t sts = BLK_STS_OK;
 
 	blk_mq_start_request(rq);
+	cmd->status = BLK_STS_OK;
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
-		if (dev->conf.backend == SGBLK_BACKEND_MEMORY)
-			sts = sgblk_do_rw(dev, rq);
+		sts = sgblk_do_rw(dev, cmd, rq);
+		if (sts == BLK_STS_RESOURCE) {
+			sgblk_stat_inc(dev, requeues);
+			return sts;
+		}
+		if (sts != BLK_STS_OK)
+			cmd->status = sts;
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
+		sgblk_stat_inc(dev, other_requests);
 		if (dev->conf.backend == SGBLK_BACKEND_MEMORY)
 			sgblk_store_discard(&dev->store,
 					    (u64)blk_rq_pos(rq) << SECTOR_SHIFT,
 					    blk_rq_bytes(rq));
 		break;
 	case REQ_OP_FLUSH:
+		sgblk_stat_inc(dev, other_requests);
 		break;
 	default:
-		sts = BLK_STS_NOTSUPP;
+		cmd->status = BLK_STS_NOTSUPP;
 	}
-	if (sts == BLK_STS_RESOURCE)
-		return sts;
-	blk_mq_end_request(rq, sts);
+
+	if (hctx->type == HCTX_TYPE_POLL) {
+		struct sgblk_queue *sq = hctx->driver_data;
+
+		spin_lock(&sq->lock);
+		list_add_tail(&rq->queuelist, &sq->poll_list);
+		spin_unlock(&sq->lock);
+		return BLK_STS_OK;
+	}
+	switch (dev->conf.completion) {
+	case SGBLK_COMP_INLINE:
+		sgblk_finish(rq);
+		break;
+	case SGBLK_COMP_SOFTIRQ:
+		blk_mq_complete_request(rq);
+		break;
+	case SGBLK_COMP_TIMER:
+		hrtimer_start(&cmd->timer, ns_to_ktime(dev->conf.completion_nsec),
+			      HRTIMER_MODE_REL);
+		break;
+	}
 	return BLK_STS_OK;
+}
+
+static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct sgblk_queue *sq = hctx->driver_data;
+	struct request *rq, *next;
+	LIST_HEAD(done);
+	int n = 0;
+
+	spin_lock(&sq->lock);
+	list_splice_init(&sq->poll_list, &done);
+	spin_unlock(&sq->lock);
+	list_for_each_entry_safe(rq, next, &done, queuelist) {
+		list_del_init(&rq->queuelist);
+		sgblk_finish(rq);
+		n++;
+	}
+	return n;
+}
+
+static void sgblk_complete(struct request *rq)
+{
+	sgblk_finish(rq);
+}
+
+static int sgblk_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			   unsigned int idx)
+{
+	struct sgblk_queue *sq = kzalloc(sizeof(*sq), GFP_KERNEL);
+
+	if (!sq)
+		return -ENOMEM;
+	spin_lock_init(&sq->lock);
+	INIT_LIST_HEAD(&sq->poll_list);
+	hctx->driver_data = sq;
+	return 0;
+}
+
+static void sgblk_exit_hctx(struct blk_mq_hw_ctx *hctx, unsigned int idx)
+{
+	kfree(hctx->driver_data);
+	hctx->driver_data = NULL;
+}
+
+static void sgblk_exit_request(struct blk_mq_tag_set *set, struct request *rq,
+			       unsigned int hctx_idx)
+{
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	kfree(cmd->sgl);
+	kfree(cmd->segs);
+	kvfree(cmd->descs);
+	kvfree(cmd->bounce_va);
+}
+
+/* Everything the I/O path needs is allocated here, once per tag. */
+static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
+			      unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	cmd->dev = set->driver_data;
+	cmd->owner = SGBLK_OWN_UNMAPPED;
+	cmd->sgl = kcalloc_node(SGBLK_MAX_SEGMENTS, sizeof(*cmd->sgl),
+				GFP_KERNEL, numa_node);
+	cmd->segs = kcalloc_node(SGBLK_MAX_SEGMENTS, sizeof(*cmd->segs),
+				 GFP_KERNEL, numa_node);
+	cmd->descs = kvcalloc(SGBLK_RING_DESCS, sizeof(*cmd->descs), GFP_KERNEL);
+	cmd->bounce_va = kvcalloc(SGBLK_RING_DESCS, sizeof(*cmd->bounce_va),
+				  GFP_KERNEL);
+	if (!cmd->sgl || !cmd->segs || !cmd->descs || !cmd->bounce_va) {
+		sgblk_exit_request(set, rq, hctx_idx);
+		return -ENOMEM;
+	}
+	sg_init_table(cmd->sgl, SGBLK_MAX_SEGMENTS);
+	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	cmd->timer.function = sgblk_timer_fn;
+	return 0;
+}
+
+static void sgblk_map_queues(struct blk_mq_tag_set *set)
+{
+	struct sgblk_dev *dev = set->driver_data;
+	unsigned int i, off = 0;
+
+	for (i = 0; i < set->nr_maps; i++) {
+		struct blk_mq_queue_map *map = &set->map[i];
+
+		switch (i) {
+		case HCTX_TYPE_DEFAULT:
+			map->nr_queues = dev->conf.submit_queues;
+			break;
+		case HCTX_TYPE_READ:
+			map->nr_queues = 0;
+			continue;
+		case HCTX_TYPE_POLL:
+			map->nr_queues = dev->conf.poll_queues;
+			break;
+		}
+		map->queue_offset = off;
+		off += map->nr_queues;
+		blk_mq_map_queues(map);
+	}
 }
 
 static const struct blk_mq_ops sgblk_mq_ops = {
 	.queue_rq = sgblk_queue_rq,
+	.complete = sgblk_complete,
+	.poll = sgblk_poll,
+	.map_queues = sgblk_map_queues,
+	.init_hctx = sgblk_init_hctx,
+	.exit_hctx = sgblk_exit_hctx,
+	.init_request = sgblk_init_request,
+	.exit_request = sgblk_exit_request,
 };
 
 /**
- * sgblk_blk_create - set up the tag set and register the disk
+ * sgblk_set_profile - switch a live device to another DMA profile
+ * @dev: the device
+ * @p: the new profile, already validated
+ *
+ * The queue is frozen for the switch: requests in flight complete under the
+ * old profile, later ones start under the new one, none is lost or failed.
+ * Return: 0, or a negative errno with the old profile still active.
+ */
+int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
+{
+	struct request_queue *q = dev->disk->queue;
+	struct sgblk_profile old;
+	struct sgblk_qlimits lim = { };
+	int ret;
+
+	mutex_lock(&dev->profile_lock);
+	blk_mq_freeze_queue(q);
+	old = dev->conf.profile;
+	dev->conf.profile = *p;
+	ret = sgblk_dma_apply_profile(dev);
+	if (ret)
+		goto err_restore;
+	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
+	ret = sgblk_update_limits(q, &lim);
+	if (ret)
+		goto err_restore;
+	blk_mq_unfreeze_queue(q);
+	mutex_unlock(&dev->profile_lock);
+	return 0;
+
+err_restore:
+	dev->conf.profile = old;
+	if (sgblk_dma_apply_profile(dev))
+		pr_err("%s: could not restore the DMA profile\n", dev->disk->disk_name);
+	blk_mq_unfreeze_queue(q);
+	mutex_unlock(&dev->profile_lock);
+	return ret;
+}
+
+/**
+ * sgblk_blk_create - set up DMA, the tag set and register the disk
  * @dev: the device, its conf filled in
  *
  * Return: 0 or a negative errno; nothing is left allocated on failure.
@@ -80,28 +296,34 @@ static const struct blk_mq_ops sgblk_mq_ops = {
 int sgblk_blk_create(struct sgblk_dev *dev)
 {
 	struct blk_mq_tag_set *set = &dev->tag_set;
-	struct sgblk_qlimits lim = {
-		.lbs = dev->conf.bs,
-		.max_hw_sectors = 2048,
-		.max_segments = 128,
-		.max_segment_size = UINT_MAX,
-		.seg_boundary_mask = ULONG_MAX,
-		.dma_alignment = 511,
-		.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT,
-	};
+	struct sgblk_qlimits lim = { };
 	struct gendisk *disk;
 	int ret;
 
+	mutex_init(&dev->profile_lock);
+	dev->stats = alloc_percpu(struct sgblk_stats);
+	if (!dev->stats)
+		return -ENOMEM;
+	ret = sgblk_dma_init(dev);
+	if (ret)
+		goto err_stats;
+
 	set->ops = &sgblk_mq_ops;
-	set->nr_hw_queues = dev->conf.submit_queues;
+	set->nr_hw_queues = dev->conf.submit_queues + dev->conf.poll_queues;
+	set->nr_maps = dev->conf.poll_queues ? HCTX_MAX_TYPES : 1;
 	set->queue_depth = dev->conf.queue_depth;
 	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = sizeof(struct sgblk_cmd);
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
 	set->driver_data = dev;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
-		return ret;
+		goto err_dma;
 
+	sgblk_profile_qlimits(&dev->conf.profile, dev->conf.bs, &lim);
+	lim.max_discard_sectors = dev->conf.backend == SGBLK_BACKEND_MEMORY ?
+				  UINT_MAX >> SECTOR_SHIFT : 0;
+	lim.poll = dev->conf.poll_queues;
 	disk = sgblk_alloc_disk(set, &lim, dev);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
@@ -111,22 +333,31 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	disk->private_data = dev;
 	snprintf(disk->disk_name, DISK_NAME_LEN, SGBLK_NAME "%d", dev->index);
 	set_capacity(disk, dev->conf.capacity_mb << (20 - SECTOR_SHIFT));
+	dev->disk = disk;
 	ret = add_disk(disk);
 	if (ret)
 		goto err_disk;
-	dev->disk = disk;
+	sgblk_debugfs_add(dev);
 	return 0;
 
 err_disk:
+	dev->disk = NULL;
 	put_disk(disk);
 err_tagset:
 	blk_mq_free_tag_set(set);
+err_dma:
+	sgblk_dma_exit(dev);
+err_stats:
+	free_percpu(dev->stats);
 	return ret;
 }
 
 void sgblk_blk_destroy(struct sgblk_dev *dev)
 {
+	sgblk_debugfs_remove(dev);
 	del_gendisk(dev->disk);
+	sgblk_dma_exit(dev);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
+	free_percpu(dev->stats);
 }

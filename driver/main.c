@@ -48,6 +48,11 @@ static char *sgblk_completion = "inline";
 module_param_named(completion, sgblk_completion, charp, 0444);
 MODULE_PARM_DESC(completion, "inline | softirq | timer (default inline)");
 
+static char *sgblk_profile = "none";
+module_param_named(profile, sgblk_profile, charp, 0444);
+MODULE_PARM_DESC(profile,
+		 "DMA profile preset: none, page, boundary-1k, align-4k, dma28, desc-4");
+
 static unsigned long long sgblk_completion_nsec = 10000;
 module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
 MODULE_PARM_DESC(completion_nsec,
@@ -124,6 +129,10 @@ static int sgblk_conf_from_params(struct sgblk_conf *conf)
 		return -EINVAL;
 	}
 	conf->completion = ret;
+	if (sgblk_profile_preset(sgblk_profile, &conf->profile)) {
+		pr_err("profile '%s': unknown preset\n", sgblk_profile);
+		return -EINVAL;
+	}
 	conf->capacity_mb = sgblk_capacity_mb;
 	conf->bs = sgblk_bs;
 	conf->submit_queues = sgblk_submit_queues ?: nr_cpu_ids;
@@ -196,6 +205,7 @@ static int __init sgblk_init(void)
 	ret = sgblk_conf_from_params(&conf);
 	if (ret)
 		return ret;
+	sgblk_debugfs_init();
 	for (i = 0; i < sgblk_nr_devices; i++) {
 		ret = sgblk_dev_add(&conf);
 		if (ret) {
@@ -208,12 +218,14 @@ static int __init sgblk_init(void)
 
 err_remove:
 	sgblk_remove_all();
+	sgblk_debugfs_exit();
 	return ret;
 }
 
 static void __exit sgblk_exit(void)
 {
 	sgblk_remove_all();
+	sgblk_debugfs_exit();
 	ida_destroy(&sgblk_ida);
 }
 

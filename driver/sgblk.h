@@ -3,8 +3,15 @@
 #define SGBLK_H
 
 #include <linux/blk-mq.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/dmapool.h>
+#include <linux/platform_device.h>
+#include <linux/scatterlist.h>
 #include "store.h"
+#include "stats.h"
+#include "profile.h"
 
 #define SGBLK_NAME "sgblk"
 
@@ -32,28 +39,103 @@ struct sgblk_conf {
 	unsigned int queue_depth;
 	enum sgblk_completion completion;
 	u64 completion_nsec;
+	struct sgblk_profile profile;
+};
+
+/* Who owns a request's data mapping (as the DMA-API debug code tracks). */
+enum sgblk_owner {
+	SGBLK_OWN_UNMAPPED,
+	SGBLK_OWN_DEVICE,
+	SGBLK_OWN_CPU,
+};
+
+/**
+ * struct sgblk_cmd - per-request driver data, preallocated per tag
+ * @sgl: scatterlist, SGBLK_MAX_SEGMENTS entries
+ * @nents: elements blk_rq_map_sg produced
+ * @mapped: elements dma_map_sg returned
+ * @segs: planner input
+ * @descs: planner output, SGBLK_RING_DESCS entries
+ * @bounce_va: CPU address of each bounce buffer, indexed like @descs
+ * @plan: what the planner did
+ * @owner: mapping ownership state
+ * @status: completion status
+ * @timer: modelled latency for completion=timer
+ * @dev: back pointer
+ */
+struct sgblk_cmd {
+	struct scatterlist *sgl;
+	unsigned int nents;
+	unsigned int mapped;
+	struct sgplan_seg *segs;
+	struct sgplan_desc *descs;
+	void **bounce_va;
+	struct sgplan_result plan;
+	enum sgblk_owner owner;
+	blk_status_t status;
+	struct hrtimer timer;
+	struct sgblk_dev *dev;
 };
 
 /**
  * struct sgblk_dev - one sgblk disk
  * @list: on the module's device list
  * @index: N in sgblkN
- * @conf: creation parameters
+ * @conf: creation parameters; conf.profile is the active profile, changed
+ *	only with the queue frozen, so the I/O path reads it without a lock
+ * @profile_lock: serialises profile changes
  * @tag_set: blk-mq tag set
  * @disk: the gendisk
  * @store: the memory backend's pages
+ * @pdev: the simulated DMA-capable device the mappings are made for
+ * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
+ * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
+ * @stats: per-CPU counters and histograms
+ * @dbg: debugfs directory
+ * @corrupt_bounce: fault knob: flip one byte in every bounce copy
+ * @own_fatal: WARN on an ownership violation instead of only counting it
  */
 struct sgblk_dev {
 	struct list_head list;
 	int index;
 	struct sgblk_conf conf;
+	struct mutex profile_lock;	/* serialises profile changes */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 	struct sgblk_store store;
+	struct platform_device *pdev;
+	struct dma_pool *pool;
+	atomic_long_t pool_bytes;
+	struct sgblk_stats __percpu *stats;
+	struct dentry *dbg;
+	bool corrupt_bounce;
+	bool own_fatal;
 };
 
 int sgblk_conf_check(const struct sgblk_conf *conf);
 int sgblk_blk_create(struct sgblk_dev *dev);
 void sgblk_blk_destroy(struct sgblk_dev *dev);
+int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
+
+/* dma.c */
+int sgblk_dma_init(struct sgblk_dev *dev);
+void sgblk_dma_exit(struct sgblk_dev *dev);
+int sgblk_dma_apply_profile(struct sgblk_dev *dev);
+blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			   struct request *rq);
+void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+		     struct request *rq);
+void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+		    enum sgblk_owner from, enum sgblk_owner to);
+
+/* engine.c */
+blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			      struct request *rq);
+
+/* debugfs.c */
+void sgblk_debugfs_init(void);
+void sgblk_debugfs_exit(void);
+void sgblk_debugfs_add(struct sgblk_dev *dev);
+void sgblk_debugfs_remove(struct sgblk_dev *dev);
 
 #endif /* SGBLK_H */

@@ -408,17 +408,17 @@ int sgplan_build(const struct sgplan_profile *p,
  *	unaligned)
  *
  * The descriptor budget is a property of the whole request and is not
- * checked here.
+ * checked here.  @p must be valid (sgplan_profile_check()): this runs once
+ * per descriptor on the I/O path and does not check it again.
  *
- * Return: 0 if the descriptor is legal, -EINVAL if it breaks a rule or @p
- * is invalid.
+ * Return: 0 if the descriptor is legal, -EINVAL if it breaks a rule.
  */
 int sgplan_desc_ok(const struct sgplan_profile *p, u64 addr, u32 len,
 		   bool last)
 {
 	u64 amask;
 
-	if (sgplan_profile_check(p) || !len)
+	if (!len)
 		return -EINVAL;
 	amask = p->dma_align - 1;
 	if (len > p->max_seg_size)

@@ -15,7 +15,7 @@ common="submit_queues=1 queue_depth=64"
 run() {
 	n=$(ls /out/bench | grep -c "^$1-")
 	echo "bench: $1 run $((n + 1)) on $DEV"
-	fio --output-format=json --output="/out/bench/$1-$((n + 1)).json" \
+	fio --eta=never --output-format=json --output="/out/bench/$1-$((n + 1)).json" \
 		"/sgblk/fio-jobs/$2.fio" || fail "fio $2 on $DEV"
 }
 

@@ -54,3 +54,40 @@ brd_load() {
 	modprobe brd rd_nr=1 rd_size=262144 || fail "modprobe brd"
 	[ -b /dev/ram0 ] || fail "/dev/ram0 missing"
 }
+
+# sgblk_stat NAME [DISK]: one counter from debugfs.
+sgblk_stat() {
+	awk -v k="$1" '$1 == k { print $2 }' "$DBG/${2:-sgblk0}/stats"
+}
+
+# expect_stat NAME OP VALUE [DISK]: assert a counter, e.g. expect_stat errors -eq 0
+expect_stat() {
+	v=$(sgblk_stat "$1" "$4")
+	[ -n "$v" ] || fail "no counter $1"
+	[ "$v" "$2" "$3" ] || fail "counter $1 = $v, expected $2 $3"
+}
+
+# The counters that must stay zero whatever the workload.
+expect_clean() {
+	for c in rule_violations own_violations map_errors engine_faults errors; do
+		expect_stat $c -eq 0 "$1"
+	done
+}
+
+# set_profile VALUE [DISK]: write the profile file, fail if rejected.
+set_profile() {
+	echo "$1" >"$DBG/${2:-sgblk0}/profile" || fail "profile '$1' rejected"
+}
+
+# The verify workloads every profile must pass: name and fio options.
+# bs 7k with mem_align=512 puts every buffer 512 bytes off a page and makes
+# requests that are not 4 KiB multiples.
+WORKLOADS="4k 64k 1m misaligned"
+workload_opts() {
+	case "$1" in
+	4k) echo "--bs=4k --size=16M" ;;
+	64k) echo "--bs=64k --size=32M" ;;
+	1m) echo "--bs=1m --size=64M --iodepth=4" ;;
+	misaligned) echo "--bs=7k --mem_align=512 --size=14M" ;;
+	esac
+}

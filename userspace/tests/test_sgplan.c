@@ -941,8 +941,6 @@ static const struct okcase okcases[] = {
 	   0xfffff000, 8192, false, -EINVAL),
 	OK("4 GiB boundary, above it", P(SZ_4G, 64 * SZ_1K, 0, 4, 64, 4096),
 	   0x100000000ull, 8192, false, 0),
-	OK("invalid profile", P(4096, 64 * SZ_1K, 0, 4, 64, 3072), 0x1000,
-	   4096, false, -EINVAL),
 };
 
 /* ------------------------------------------------------------------ */

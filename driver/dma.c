@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DMA mapping for sgblk: each device has its own platform device whose DMA
+ * parameters come from the profile.  A request is mapped with dma_map_sg,
+ * planned by sgplan, and whatever the device cannot take is carried by
+ * bounce buffers from a dma_pool created with the profile's boundary.
+ *
+ * The streaming mask stays 64 bits: the profile's mask is a limit of the
+ * simulated device that the planner enforces, so a high page becomes an
+ * sgblk bounce (counted) instead of a silent swiotlb bounce or a mapping
+ * failure inside dma-direct.  The coherent mask, which dma_pool allocations
+ * obey, is the profile's.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
+#include <linux/platform_device.h>
+#include <linux/scatterlist.h>
+#include "sgblk.h"
+
+/* Bounce buffers kept warm in the pool after a profile change. */
+#define SGBLK_POOL_PREWARM	32
+
+static struct device *sgblk_dma_dev(struct sgblk_dev *dev)
+{
+	return &dev->pdev->dev;
+}
+
+/**
+ * sgblk_own_move - move a mapping between owners, checking the transition
+ * @dev: device (for counters and the own_fatal knob)
+ * @cmd: the request whose mapping changes hands
+ * @from: the owner the caller believes it has
+ * @to: the new owner
+ *
+ * A mismatch (double map, unmap of an unmapped buffer, sync in the wrong
+ * state, CPU access while the device owns it) is counted, and WARNs when
+ * own_fatal is set.
+ */
+void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+		    enum sgblk_owner from, enum sgblk_owner to)
+{
+	if (unlikely(cmd->owner != from)) {
+		sgblk_stat_inc(dev, own_violations);
+		WARN_ONCE(dev->own_fatal, "%s: mapping owned by %d, expected %d\n",
+			  dev->disk->disk_name, cmd->owner, from);
+	}
+	cmd->owner = to;
+}
+
+int sgblk_dma_init(struct sgblk_dev *dev)
+{
+	struct platform_device *pdev;
+	int ret;
+
+	pdev = platform_device_register_simple(SGBLK_NAME, dev->index, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	dev->pdev = pdev;
+	ret = dma_set_mask(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_unregister;
+	ret = sgblk_dma_apply_profile(dev);
+	if (ret)
+		goto err_unregister;
+	return 0;
+
+err_unregister:
+	platform_device_unregister(pdev);
+	dev->pdev = NULL;
+	return ret;
+}
+
+void sgblk_dma_exit(struct sgblk_dev *dev)
+{
+	long held = atomic_long_read(&dev->pool_bytes);
+
+	if (held)
+		dev_err(&dev->pdev->dev, "%ld bounce bytes leaked at teardown\n",
+			held);
+	dma_pool_destroy(dev->pool);
+	dev->pool = NULL;
+	platform_device_unregister(dev->pdev);
+	dev->pdev = NULL;
+}
+
+/**
+ * sgblk_dma_apply_profile - make the DMA side match conf.profile
+ * @dev: the device; its queue is frozen (or not live yet), so no bounce
+ *	buffer is held and no request is being mapped
+ *
+ * Return: 0, or a negative errno with the previous pool still in place.
+ */
+int sgblk_dma_apply_profile(struct sgblk_dev *dev)
+{
+	const struct sgplan_profile *pl = &dev->conf.profile.plan;
+	struct device *d = sgblk_dma_dev(dev);
+	void *warm[SGBLK_POOL_PREWARM];
+	dma_addr_t warm_dma[SGBLK_POOL_PREWARM];
+	struct dma_pool *pool;
+	unsigned int i, n;
+	char name[32];
+	int ret;
+
+	ret = dma_set_coherent_mask(d, DMA_BIT_MASK(pl->dma_mask_bits));
+	if (ret)
+		return ret;
+	dma_set_max_seg_size(d, pl->max_seg_size);
+	dma_set_seg_boundary(d, pl->seg_boundary - 1);
+
+	/*
+	 * Objects are bounce_size aligned and bounce_size divides the segment
+	 * boundary, so none can cross it; the pool's own boundary guarantee is
+	 * passed as well, except at 4 GiB and up, which 6.1's dma_pool keeps in
+	 * an unsigned int (it would wrap to 0 and loop forever).
+	 */
+	snprintf(name, sizeof(name), SGBLK_NAME "%d-bounce", dev->index);
+	pool = dma_pool_create(name, d, pl->bounce_size, pl->bounce_size,
+			       pl->seg_boundary < SZ_4G ? pl->seg_boundary : 0);
+	if (!pool)
+		return -ENOMEM;
+	/* Fill the pool now so the I/O path rarely allocates pages. */
+	n = min_t(u32, SGBLK_POOL_PREWARM,
+		  dev->conf.profile.bounce_pool_kb * SZ_1K / pl->bounce_size);
+	for (i = 0; i < n; i++) {
+		warm[i] = dma_pool_alloc(pool, GFP_KERNEL, &warm_dma[i]);
+		if (!warm[i])
+			break;
+	}
+	n = i;
+	for (i = 0; i < n; i++)
+		dma_pool_free(pool, warm[i], warm_dma[i]);
+
+	dma_pool_destroy(dev->pool);
+	dev->pool = pool;
+	return 0;
+}
+
+static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	u32 bsize = dev->conf.profile.plan.bounce_size;
+	unsigned int i, freed = 0;
+
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		if (!cmd->bounce_va[i])
+			continue;
+		dma_pool_free(dev->pool, cmd->bounce_va[i], cmd->descs[i].addr);
+		cmd->bounce_va[i] = NULL;
+		freed++;
+	}
+	if (freed)
+		atomic_long_sub((long)freed * bsize, &dev->pool_bytes);
+}
+
+/* Flip a byte of each bounce copy: the negative control for verification. */
+static void sgblk_bounce_corrupt(struct sgblk_dev *dev, void *va, u32 len)
+{
+	if (unlikely(READ_ONCE(dev->corrupt_bounce)))
+		((u8 *)va)[len / 2] ^= 0x5a;
+}
+
+static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	const struct sgblk_profile *p = &dev->conf.profile;
+	long need = (long)cmd->plan.nbounce * p->plan.bounce_size;
+	long cap = (long)p->bounce_pool_kb * SZ_1K;
+	unsigned int i;
+
+	if (atomic_long_add_return(need, &dev->pool_bytes) > cap) {
+		atomic_long_sub(need, &dev->pool_bytes);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		struct sgplan_desc *d = &cmd->descs[i];
+		dma_addr_t dma;
+
+		if (!(d->flags & SGPLAN_DESC_BOUNCE))
+			continue;
+		cmd->bounce_va[i] = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN,
+						   &dma);
+		if (!cmd->bounce_va[i])
+			goto err_free;
+		d->addr = dma;
+	}
+	return 0;
+
+err_free:
+	/* Give back what was taken; untaken entries are NULL and skipped. */
+	atomic_long_sub(need, &dev->pool_bytes);
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		if (cmd->bounce_va[i]) {
+			dma_pool_free(dev->pool, cmd->bounce_va[i], cmd->descs[i].addr);
+			cmd->bounce_va[i] = NULL;
+		}
+	}
+	return -ENOMEM;
+}
+
+/* Writes: the CPU fills the bounce buffers before the device owns them. */
+static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	struct device *d = sgblk_dma_dev(dev);
+	unsigned int i;
+
+	dma_sync_sg_for_cpu(d, cmd->sgl, cmd->nents, DMA_TO_DEVICE);
+	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_CPU);
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		const struct sgplan_desc *ds = &cmd->descs[i];
+
+		if (!cmd->bounce_va[i])
+			continue;
+		sg_pcopy_to_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
+				   ds->len, ds->req_off);
+		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len);
+	}
+	dma_sync_sg_for_device(d, cmd->sgl, cmd->nents, DMA_TO_DEVICE);
+	sgblk_own_move(dev, cmd, SGBLK_OWN_CPU, SGBLK_OWN_DEVICE);
+}
+
+/* Reads: after unmap the CPU owns the pages and copies the bounces back. */
+static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		const struct sgplan_desc *ds = &cmd->descs[i];
+
+		if (!cmd->bounce_va[i])
+			continue;
+		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len);
+		sg_pcopy_from_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
+				     ds->len, ds->req_off);
+	}
+}
+
+static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	const struct sgplan_result *r = &cmd->plan;
+	struct scatterlist *sg;
+	u32 seg_min = U32_MAX;
+	unsigned int i;
+
+	for_each_sg(cmd->sgl, sg, cmd->nents, i)
+		seg_min = min(seg_min, sg->length);
+	sgblk_stat_add(dev, sg_elems, cmd->nents);
+	sgblk_stat_add(dev, descs, r->ndescs);
+	if (r->splits_boundary)
+		sgblk_stat_add(dev, splits_boundary, r->splits_boundary);
+	if (r->splits_maxseg)
+		sgblk_stat_add(dev, splits_maxseg, r->splits_maxseg);
+	if (r->nbounce) {
+		sgblk_stat_add(dev, bounce_segs, r->bounce_segs);
+		sgblk_stat_add(dev, bounce_bytes, r->bounce_bytes);
+		sgblk_stat_add(dev, bounce_descs, r->nbounce);
+		if (r->why & SGPLAN_WHY_ALIGN)
+			sgblk_stat_inc(dev, bounce_align);
+		if (r->why & SGPLAN_WHY_MASK)
+			sgblk_stat_inc(dev, bounce_mask);
+	}
+	sgblk_hist_add(dev->stats, SGBLK_HIST_SG_ELEMS, cmd->nents);
+	sgblk_hist_add(dev->stats, SGBLK_HIST_SEG_MIN, seg_min);
+	sgblk_hist_add(dev->stats, SGBLK_HIST_DESCS, r->ndescs);
+	sgblk_hist_add(dev->stats, SGBLK_HIST_BOUNCE, r->bounce_bytes);
+}
+
+/**
+ * sgblk_dma_map - map a read or write request and plan its descriptors
+ * @dev: the device
+ * @cmd: the request's driver data
+ * @rq: the request
+ *
+ * On success the device owns the mapping and cmd->descs is ready for the
+ * engine.  Return: BLK_STS_OK; BLK_STS_RESOURCE when mapping or bounce
+ * memory is short (nothing is left mapped or held: blk-mq retries);
+ * BLK_STS_IOERR when the planner rejects the request.
+ */
+blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			   struct request *rq)
+{
+	enum dma_data_direction dir = rq_dma_dir(rq);
+	struct device *d = sgblk_dma_dev(dev);
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	cmd->nents = blk_rq_map_sg(rq->q, rq, cmd->sgl);
+	cmd->mapped = dma_map_sg(d, cmd->sgl, cmd->nents, dir);
+	if (!cmd->mapped) {
+		sgblk_stat_inc(dev, map_errors);
+		return BLK_STS_RESOURCE;
+	}
+	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
+
+	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {
+		cmd->segs[i].addr = sg_dma_address(sg);
+		cmd->segs[i].len = sg_dma_len(sg);
+	}
+	ret = sgplan_build(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
+			   cmd->descs, SGBLK_RING_DESCS, &cmd->plan);
+	if (ret) {
+		pr_err_ratelimited("%s: no plan for %u segments, %u bytes: %d\n",
+				   dev->disk->disk_name, cmd->mapped,
+				   blk_rq_bytes(rq), ret);
+		sgblk_stat_inc(dev, rule_violations);
+		goto err_unmap;
+	}
+	if (cmd->plan.nbounce) {
+		if (sgblk_bounce_alloc(dev, cmd)) {
+			sgblk_stat_inc(dev, pool_exhausted);
+			dma_unmap_sg(d, cmd->sgl, cmd->nents, dir);
+			sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
+			return BLK_STS_RESOURCE;
+		}
+		if (dir == DMA_TO_DEVICE)
+			sgblk_bounce_fill(dev, cmd);
+	}
+	sgblk_account(dev, cmd);
+	return BLK_STS_OK;
+
+err_unmap:
+	cmd->plan.ndescs = 0;
+	dma_unmap_sg(d, cmd->sgl, cmd->nents, dir);
+	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
+	return BLK_STS_IOERR;
+}
+
+/**
+ * sgblk_dma_unmap - end a request's DMA: unmap, copy bounced reads back,
+ *	return bounce buffers
+ * @dev: the device
+ * @cmd: the request's driver data
+ * @rq: the request
+ */
+void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+		     struct request *rq)
+{
+	enum dma_data_direction dir = rq_dma_dir(rq);
+
+	dma_unmap_sg(sgblk_dma_dev(dev), cmd->sgl, cmd->nents, dir);
+	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
+	if (cmd->plan.nbounce) {
+		if (dir == DMA_FROM_DEVICE && cmd->status == BLK_STS_OK)
+			sgblk_bounce_drain(dev, cmd);
+		sgblk_bounce_free(dev, cmd);
+	}
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software DMA engine: executes a request's descriptors the way a
+ * device would, reaching memory only through the DMA addresses in them
+ * (DMA address -> physical address -> page -> kmap_local), never through
+ * the request's own page pointers.  A wrong mapping or a wrong bounce
+ * therefore moves the wrong bytes, and fio's verification sees it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include "sgblk.h"
+
+/*
+ * sgblk's platform device sits behind no IOMMU, so dma-direct mapped it and
+ * a DMA address is the physical address (x86 has no DMA offset; swiotlb
+ * slots are physical memory too).  If an IOMMU domain ever appears, ask it.
+ */
+static phys_addr_t sgblk_dma_to_phys(struct device *d, dma_addr_t addr)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(d);
+
+	return dom ? iommu_iova_to_phys(dom, addr) : (phys_addr_t)addr;
+}
+
+static int sgblk_engine_desc(struct sgblk_dev *dev, const struct sgplan_desc *ds,
+			     u64 pos, bool write)
+{
+	phys_addr_t phys = sgblk_dma_to_phys(&dev->pdev->dev, ds->addr);
+	u32 len = ds->len;
+
+	while (len) {
+		unsigned long pfn = PHYS_PFN(phys);
+		unsigned int off = offset_in_page(phys);
+		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
+		void *va;
+		int ret = 0;
+
+		if (!pfn_valid(pfn))
+			return -EFAULT;
+		va = kmap_local_page(pfn_to_page(pfn));
+		if (write)
+			ret = sgblk_store_write(&dev->store, pos, va + off, n);
+		else
+			sgblk_store_read(&dev->store, pos, va + off, n);
+		kunmap_local(va);
+		if (ret)
+			return ret;
+		phys += n;
+		pos += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * sgblk_engine_run - execute a mapped request's descriptors
+ * @dev: the device
+ * @cmd: the request's driver data, its mapping owned by the device
+ * @rq: the request
+ *
+ * Every descriptor is checked against the profile as hardware would; a
+ * violation is counted (and still executed, so the data shows the damage).
+ * Return: BLK_STS_OK; BLK_STS_RESOURCE when the memory backend could not
+ * allocate a page without sleeping; BLK_STS_IOERR for an address that is
+ * not memory.
+ */
+blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			      struct request *rq)
+{
+	const struct sgplan_profile *pl = &dev->conf.profile.plan;
+	bool write = rq_data_dir(rq) == WRITE;
+	bool copy = dev->conf.backend == SGBLK_BACKEND_MEMORY;
+	u64 base = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	unsigned int i, n = cmd->plan.ndescs;
+	int ret;
+
+	if (unlikely(cmd->owner != SGBLK_OWN_DEVICE))
+		sgblk_stat_inc(dev, own_violations);
+	if (unlikely(pl->max_descs && n > pl->max_descs))
+		sgblk_stat_inc(dev, rule_violations);
+	for (i = 0; i < n; i++) {
+		const struct sgplan_desc *ds = &cmd->descs[i];
+
+		if (unlikely(sgplan_desc_ok(pl, ds->addr, ds->len, i == n - 1)))
+			sgblk_stat_inc(dev, rule_violations);
+		if (!copy)
+			continue;
+		ret = sgblk_engine_desc(dev, ds, base + ds->req_off, write);
+		if (unlikely(ret == -ENOMEM))
+			return BLK_STS_RESOURCE;
+		if (unlikely(ret)) {
+			sgblk_stat_inc(dev, engine_faults);
+			return BLK_STS_IOERR;
+		}
+	}
+	return BLK_STS_OK;
+}
