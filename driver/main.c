@@ -73,7 +73,8 @@ static LIST_HEAD(sgblk_devices);
 static DEFINE_MUTEX(sgblk_devices_lock);
 static DEFINE_IDA(sgblk_ida);
 
-#define SGBLK_MAX_DEVICES	64
+#define SGBLK_MAX_DEVICES	1024	/* module parameters and configfs */
+#define SGBLK_MAX_PARAM_DEVICES	64
 #define SGBLK_MAX_CAPACITY_MB	BIT_ULL(20)
 #define SGBLK_MAX_QUEUE_DEPTH	4096
 
@@ -112,7 +113,13 @@ int sgblk_conf_check(const struct sgblk_conf *conf)
 	return 0;
 }
 
-static int sgblk_conf_from_params(struct sgblk_conf *conf)
+/**
+ * sgblk_conf_from_params - the configuration the module parameters give
+ * @conf: filled in; also the defaults of a device made through configfs
+ *
+ * Return: 0, or -EINVAL with the reason logged.
+ */
+int sgblk_conf_from_params(struct sgblk_conf *conf)
 {
 	int ret;
 
@@ -142,14 +149,23 @@ static int sgblk_conf_from_params(struct sgblk_conf *conf)
 	return sgblk_conf_check(conf);
 }
 
-static int sgblk_dev_add(const struct sgblk_conf *conf)
+/**
+ * sgblk_dev_create - create, register and list one device
+ * @conf: its configuration (validated here)
+ *
+ * Return: the device, or an ERR_PTR; nothing is left behind on failure.
+ */
+struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf)
 {
 	struct sgblk_dev *dev;
 	int ret;
 
+	ret = sgblk_conf_check(conf);
+	if (ret)
+		return ERR_PTR(ret);
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	dev->conf = *conf;
 	ret = ida_alloc_max(&sgblk_ida, SGBLK_MAX_DEVICES - 1, GFP_KERNEL);
 	if (ret < 0)
@@ -162,21 +178,61 @@ static int sgblk_dev_add(const struct sgblk_conf *conf)
 	mutex_lock(&sgblk_devices_lock);
 	list_add_tail(&dev->list, &sgblk_devices);
 	mutex_unlock(&sgblk_devices_lock);
-	return 0;
+	return dev;
 
 err_ida:
 	ida_free(&sgblk_ida, dev->index);
 err_free:
 	kfree(dev);
-	return ret;
+	return ERR_PTR(ret);
 }
 
-static void sgblk_dev_remove(struct sgblk_dev *dev)
+static void sgblk_dev_free(struct sgblk_dev *dev)
 {
 	sgblk_blk_destroy(dev);
 	sgblk_store_destroy(&dev->store);
 	ida_free(&sgblk_ida, dev->index);
 	kfree(dev);
+}
+
+/**
+ * sgblk_dev_destroy - unlist, unregister and free one device
+ * @dev: a device from sgblk_dev_create(); del_gendisk() drains its I/O
+ */
+void sgblk_dev_destroy(struct sgblk_dev *dev)
+{
+	mutex_lock(&sgblk_devices_lock);
+	list_del(&dev->list);
+	mutex_unlock(&sgblk_devices_lock);
+	sgblk_dev_free(dev);
+}
+
+/**
+ * sgblk_dev_find_devt - the dev_t of a device, by index or by disk name
+ * @index: N of sgblkN, or -1 to match @name
+ * @name: disk name ("sgblk3"), used when @index is -1
+ * @devt: filled in
+ *
+ * The caller opens the block device by @devt; that open fails cleanly if
+ * the device went away in between, so no reference is held here.
+ * Return: 0, or -ENODEV.
+ */
+int sgblk_dev_find_devt(int index, const char *name, dev_t *devt)
+{
+	struct sgblk_dev *dev;
+	int ret = -ENODEV;
+
+	mutex_lock(&sgblk_devices_lock);
+	list_for_each_entry(dev, &sgblk_devices, list) {
+		if (index >= 0 ? dev->index == index :
+		    !strcmp(dev->disk->disk_name, name)) {
+			*devt = disk_devt(dev->disk);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&sgblk_devices_lock);
+	return ret;
 }
 
 static void sgblk_remove_all(void)
@@ -186,7 +242,7 @@ static void sgblk_remove_all(void)
 	mutex_lock(&sgblk_devices_lock);
 	list_for_each_entry_safe(dev, tmp, &sgblk_devices, list) {
 		list_del(&dev->list);
-		sgblk_dev_remove(dev);
+		sgblk_dev_free(dev);
 	}
 	mutex_unlock(&sgblk_devices_lock);
 }
@@ -197,9 +253,9 @@ static int __init sgblk_init(void)
 	unsigned int i;
 	int ret;
 
-	if (sgblk_nr_devices > SGBLK_MAX_DEVICES) {
+	if (sgblk_nr_devices > SGBLK_MAX_PARAM_DEVICES) {
 		pr_err("nr_devices %u: at most %u\n", sgblk_nr_devices,
-		       SGBLK_MAX_DEVICES);
+		       SGBLK_MAX_PARAM_DEVICES);
 		return -EINVAL;
 	}
 	ret = sgblk_conf_from_params(&conf);
@@ -207,15 +263,25 @@ static int __init sgblk_init(void)
 		return ret;
 	sgblk_debugfs_init();
 	for (i = 0; i < sgblk_nr_devices; i++) {
-		ret = sgblk_dev_add(&conf);
-		if (ret) {
+		struct sgblk_dev *dev = sgblk_dev_create(&conf);
+
+		if (IS_ERR(dev)) {
+			ret = PTR_ERR(dev);
 			pr_err("creating device %u failed: %d\n", i, ret);
 			goto err_remove;
 		}
 	}
+	ret = sgblk_configfs_init();
+	if (ret)
+		goto err_remove;
+	ret = sgblk_ctl_init();
+	if (ret)
+		goto err_configfs;
 	pr_info("loaded, %u device(s)\n", sgblk_nr_devices);
 	return 0;
 
+err_configfs:
+	sgblk_configfs_exit();
 err_remove:
 	sgblk_remove_all();
 	sgblk_debugfs_exit();
@@ -224,6 +290,8 @@ err_remove:
 
 static void __exit sgblk_exit(void)
 {
+	sgblk_ctl_exit();
+	sgblk_configfs_exit();
 	sgblk_remove_all();
 	sgblk_debugfs_exit();
 	ida_destroy(&sgblk_ida);

@@ -112,7 +112,14 @@ struct sgblk_dev {
 	bool own_fatal;
 };
 
+/* main.c */
 int sgblk_conf_check(const struct sgblk_conf *conf);
+int sgblk_conf_from_params(struct sgblk_conf *conf);
+struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf);
+void sgblk_dev_destroy(struct sgblk_dev *dev);
+int sgblk_dev_find_devt(int index, const char *name, dev_t *devt);
+
+/* blk.c */
 int sgblk_blk_create(struct sgblk_dev *dev);
 void sgblk_blk_destroy(struct sgblk_dev *dev);
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
@@ -137,5 +144,13 @@ void sgblk_debugfs_init(void);
 void sgblk_debugfs_exit(void);
 void sgblk_debugfs_add(struct sgblk_dev *dev);
 void sgblk_debugfs_remove(struct sgblk_dev *dev);
+
+/* configfs.c */
+int sgblk_configfs_init(void);
+void sgblk_configfs_exit(void);
+
+/* ctl.c: the misc control device and the bio builder */
+int sgblk_ctl_init(void);
+void sgblk_ctl_exit(void);
 
 #endif /* SGBLK_H */
