@@ -127,6 +127,26 @@ static int sgblk_store_pages_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(sgblk_store_pages_fops, sgblk_store_pages_get, NULL,
 			 "%llu\n");
 
+/*
+ * 0/1 knobs.  debugfs_create_bool() would accept "2" or "abc" and report
+ * success; these reject anything but 0 and 1 with -EINVAL.
+ */
+static int sgblk_knob_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(*(bool *)data);
+	return 0;
+}
+
+static int sgblk_knob_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	WRITE_ONCE(*(bool *)data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(sgblk_knob_fops, sgblk_knob_get, sgblk_knob_set,
+			 "%llu\n");
+
 void sgblk_debugfs_add(struct sgblk_dev *dev)
 {
 	struct dentry *d;
@@ -136,8 +156,10 @@ void sgblk_debugfs_add(struct sgblk_dev *dev)
 	debugfs_create_file("stats", 0600, d, dev, &sgblk_stats_fops);
 	debugfs_create_file("hist", 0400, d, dev, &sgblk_dbg_hist_fops);
 	debugfs_create_file("profile", 0600, d, dev, &sgblk_profile_fops);
-	debugfs_create_bool("corrupt_bounce", 0600, d, &dev->corrupt_bounce);
-	debugfs_create_bool("own_fatal", 0600, d, &dev->own_fatal);
+	debugfs_create_file_unsafe("corrupt_bounce", 0600, d,
+				   &dev->corrupt_bounce, &sgblk_knob_fops);
+	debugfs_create_file_unsafe("own_fatal", 0600, d, &dev->own_fatal,
+				   &sgblk_knob_fops);
 	debugfs_create_file_unsafe("store_pages", 0400, d, dev,
 				   &sgblk_store_pages_fops);
 }

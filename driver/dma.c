@@ -153,11 +153,16 @@ static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 		atomic_long_sub((long)freed * bsize, &dev->pool_bytes);
 }
 
-/* Flip a byte of each bounce copy: the negative control for verification. */
-static void sgblk_bounce_corrupt(struct sgblk_dev *dev, void *va, u32 len)
+/*
+ * Flip a byte of each bounce copy: the negative control for verification.
+ * Reads flip a different byte than writes, so data bounced both ways is
+ * not silently repaired by the second flip.
+ */
+static void sgblk_bounce_corrupt(struct sgblk_dev *dev, void *va, u32 len,
+				 bool to_device)
 {
 	if (unlikely(READ_ONCE(dev->corrupt_bounce)))
-		((u8 *)va)[len / 2] ^= 0x5a;
+		((u8 *)va)[to_device ? len / 2 : len - 1] ^= 0x5a;
 }
 
 static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
@@ -212,7 +217,7 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 			continue;
 		sg_pcopy_to_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
 				   ds->len, ds->req_off);
-		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len);
+		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, true);
 	}
 	dma_sync_sg_for_device(d, cmd->sgl, cmd->nents, DMA_TO_DEVICE);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_CPU, SGBLK_OWN_DEVICE);
@@ -228,7 +233,7 @@ static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 
 		if (!cmd->bounce_va[i])
 			continue;
-		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len);
+		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, false);
 		sg_pcopy_from_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
 				     ds->len, ds->req_off);
 	}
