@@ -314,7 +314,8 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	set->queue_depth = dev->conf.queue_depth;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct sgblk_cmd);
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	/* No I/O scheduler by default, as null_blk: we measure the driver. */
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	set->driver_data = dev;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
