@@ -13,8 +13,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/blktrace_api.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
+#include <linux/iommu.h>
 #include <linux/platform_device.h>
 #include <linux/scatterlist.h>
 #include "sgblk.h"
@@ -61,6 +63,7 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	ret = dma_set_mask(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_unregister;
+	dev->iommu = iommu_get_domain_for_dev(&pdev->dev);
 	ret = sgblk_dma_apply_profile(dev);
 	if (ret)
 		goto err_unregister;
@@ -239,6 +242,21 @@ static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	}
 }
 
+/* Annotate the block trace with the driver's own decisions (blkparse "m"). */
+static void sgblk_trace_plan(struct request *rq, const struct sgplan_result *r)
+{
+	if (r->splits_boundary || r->splits_maxseg)
+		blk_add_trace_msg(rq->q,
+				  "sgblk split %llu+%u: %u boundary %u maxseg, %u descs",
+				  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
+				  r->splits_boundary, r->splits_maxseg, r->ndescs);
+	if (r->nbounce)
+		blk_add_trace_msg(rq->q,
+				  "sgblk bounce %llu+%u: %u segs %u bytes in %u buffers, why 0x%x",
+				  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
+				  r->bounce_segs, r->bounce_bytes, r->nbounce, r->why);
+}
+
 static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 {
 	const struct sgplan_result *r = &cmd->plan;
@@ -313,6 +331,9 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	if (cmd->plan.nbounce) {
 		if (sgblk_bounce_alloc(dev, cmd)) {
 			sgblk_stat_inc(dev, pool_exhausted);
+			blk_add_trace_msg(rq->q, "sgblk pool exhausted %llu+%u: %u buffers",
+					  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
+					  cmd->plan.nbounce);
 			dma_unmap_sg(d, cmd->sgl, cmd->nents, dir);
 			sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 			return BLK_STS_RESOURCE;
@@ -321,6 +342,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			sgblk_bounce_fill(dev, cmd);
 	}
 	sgblk_account(dev, cmd);
+	sgblk_trace_plan(rq, &cmd->plan);
 	return BLK_STS_OK;
 
 err_unmap:

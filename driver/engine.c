@@ -14,21 +14,21 @@
 #include "sgblk.h"
 
 /*
- * sgblk's platform device sits behind no IOMMU, so dma-direct mapped it and
- * a DMA address is the physical address (x86 has no DMA offset; swiotlb
- * slots are physical memory too).  If an IOMMU domain ever appears, ask it.
+ * sgblk's platform device normally sits behind no IOMMU, so dma-direct
+ * mapped it and a DMA address is the physical address (x86 has no DMA
+ * offset; swiotlb slots are physical memory too).  If the device has an
+ * IOMMU domain, the IOMMU translates.
  */
-static phys_addr_t sgblk_dma_to_phys(struct device *d, dma_addr_t addr)
+static phys_addr_t sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr)
 {
-	struct iommu_domain *dom = iommu_get_domain_for_dev(d);
-
-	return dom ? iommu_iova_to_phys(dom, addr) : (phys_addr_t)addr;
+	return dev->iommu ? iommu_iova_to_phys(dev->iommu, addr) :
+			    (phys_addr_t)addr;
 }
 
 static int sgblk_engine_desc(struct sgblk_dev *dev, const struct sgplan_desc *ds,
 			     u64 pos, bool write)
 {
-	phys_addr_t phys = sgblk_dma_to_phys(&dev->pdev->dev, ds->addr);
+	phys_addr_t phys = sgblk_dma_to_phys(dev, ds->addr);
 	u32 len = ds->len;
 
 	while (len) {

@@ -88,6 +88,7 @@ struct sgblk_cmd {
  * @disk: the gendisk
  * @store: the memory backend's pages
  * @pdev: the simulated DMA-capable device the mappings are made for
+ * @iommu: its IOMMU domain, if any (looked up once, not per descriptor)
  * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
  * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
  * @stats: per-CPU counters and histograms
@@ -104,6 +105,7 @@ struct sgblk_dev {
 	struct gendisk *disk;
 	struct sgblk_store store;
 	struct platform_device *pdev;
+	struct iommu_domain *iommu;
 	struct dma_pool *pool;
 	atomic_long_t pool_bytes;
 	struct sgblk_stats __percpu *stats;
