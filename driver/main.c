@@ -58,6 +58,7 @@ module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
 MODULE_PARM_DESC(completion_nsec,
 		 "Modelled latency for completion=timer (ns, default 10000)");
 
+/* Names shared by the module parameters and the configfs attributes. */
 static const char *const sgblk_backend_names[] = {
 	[SGBLK_BACKEND_MEMORY] = "memory",
 	[SGBLK_BACKEND_NULL] = "null",
@@ -68,6 +69,39 @@ static const char *const sgblk_completion_names[] = {
 	[SGBLK_COMP_SOFTIRQ] = "softirq",
 	[SGBLK_COMP_TIMER] = "timer",
 };
+
+/**
+ * sgblk_backend_parse - a backend by name
+ * @s: "memory" or "null" (trailing newline tolerated)
+ *
+ * Return: the enum sgblk_backend value, or -EINVAL.
+ */
+int sgblk_backend_parse(const char *s)
+{
+	return sysfs_match_string(sgblk_backend_names, s);
+}
+
+const char *sgblk_backend_str(enum sgblk_backend b)
+{
+	return b < ARRAY_SIZE(sgblk_backend_names) ? sgblk_backend_names[b] : "?";
+}
+
+/**
+ * sgblk_completion_parse - a completion mode by name
+ * @s: "inline", "softirq" or "timer" (trailing newline tolerated)
+ *
+ * Return: the enum sgblk_completion value, or -EINVAL.
+ */
+int sgblk_completion_parse(const char *s)
+{
+	return sysfs_match_string(sgblk_completion_names, s);
+}
+
+const char *sgblk_completion_str(enum sgblk_completion c)
+{
+	return c < ARRAY_SIZE(sgblk_completion_names) ?
+	       sgblk_completion_names[c] : "?";
+}
 
 static LIST_HEAD(sgblk_devices);
 static DEFINE_MUTEX(sgblk_devices_lock);
@@ -93,6 +127,10 @@ int sgblk_conf_check(const struct sgblk_conf *conf)
 	}
 	if (conf->bs != 512 && conf->bs != 4096) {
 		pr_err("bs %u: must be 512 or 4096\n", conf->bs);
+		return -EINVAL;
+	}
+	if (!conf->submit_queues) {
+		pr_err("submit_queues must be at least 1\n");
 		return -EINVAL;
 	}
 	if (!conf->queue_depth || conf->queue_depth > SGBLK_MAX_QUEUE_DEPTH) {
@@ -123,13 +161,13 @@ int sgblk_conf_from_params(struct sgblk_conf *conf)
 {
 	int ret;
 
-	ret = sysfs_match_string(sgblk_backend_names, sgblk_backend);
+	ret = sgblk_backend_parse(sgblk_backend);
 	if (ret < 0) {
 		pr_err("backend '%s': must be memory or null\n", sgblk_backend);
 		return -EINVAL;
 	}
 	conf->backend = ret;
-	ret = sysfs_match_string(sgblk_completion_names, sgblk_completion);
+	ret = sgblk_completion_parse(sgblk_completion);
 	if (ret < 0) {
 		pr_err("completion '%s': must be inline, softirq or timer\n",
 		       sgblk_completion);

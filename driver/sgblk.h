@@ -155,4 +155,10 @@ void sgblk_configfs_exit(void);
 int sgblk_ctl_init(void);
 void sgblk_ctl_exit(void);
 
+/* main.c: backend and completion names, shared with configfs */
+int sgblk_backend_parse(const char *s);
+const char *sgblk_backend_str(enum sgblk_backend b);
+int sgblk_completion_parse(const char *s);
+const char *sgblk_completion_str(enum sgblk_completion c);
+
 #endif /* SGBLK_H */

@@ -91,3 +91,11 @@ workload_opts() {
 	misaligned) echo "--bs=7k --mem_align=512 --size=14M" ;;
 	esac
 }
+
+# as_user CMD: run a shell command as the unprivileged user sgtest (uid
+# 1000).  Busybox setpriv has no --reuid, hence su; the uid is checked so a
+# broken helper cannot make a privilege test pass for the wrong reason.
+as_user() {
+	[ "$(su -s /bin/sh sgtest -c 'id -u')" = 1000 ] || fail "cannot run as uid 1000"
+	su -s /bin/sh sgtest -c "$1"
+}

@@ -40,10 +40,10 @@ grep -q '^seg_boundary 1024$' $P || fail "update did not keep the other fields"
 
 # Root-only: a non-root user can neither read nor change anything.
 for f in stats hist profile corrupt_bounce own_fatal store_pages; do
-	if setpriv --reuid 1000 --regid 1000 --clear-groups cat "$DBG/sgblk0/$f" >/dev/null 2>&1; then
+	if as_user "cat $DBG/sgblk0/$f" >/dev/null 2>&1; then
 		fail "non-root could read $f"
 	fi
-	if setpriv --reuid 1000 --regid 1000 --clear-groups sh -c "echo none > $DBG/sgblk0/$f" 2>/dev/null; then
+	if as_user "echo none > $DBG/sgblk0/$f" 2>/dev/null; then
 		fail "non-root could write $f"
 	fi
 done
