@@ -76,6 +76,33 @@ static inline int sgblk_update_limits(struct request_queue *q,
 	return queue_limits_commit_update(q, &lim);
 }
 
+/*
+ * Open a block device by dev_t for the bio builder, non-exclusively: 6.9+
+ * returns a struct file (bdev_file_open_by_dev), closed with fput.
+ */
+struct sgblk_bdev_ref {
+	struct file *file;
+	struct block_device *bdev;
+};
+
+static inline int sgblk_bdev_open(dev_t devt, bool write,
+				  struct sgblk_bdev_ref *ref)
+{
+	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
+	struct file *file = bdev_file_open_by_dev(devt, mode, NULL, NULL);
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ref->file = file;
+	ref->bdev = file_bdev(file);
+	return 0;
+}
+
+static inline void sgblk_bdev_close(struct sgblk_bdev_ref *ref)
+{
+	fput(ref->file);
+}
+
 #else /* 6.1 */
 
 static inline void sgblk_set_limits(struct request_queue *q,
@@ -114,6 +141,30 @@ static inline int sgblk_update_limits(struct request_queue *q,
 {
 	sgblk_set_limits(q, l);
 	return 0;
+}
+
+/* 6.1: blkdev_get_by_dev() hands out the block_device; blkdev_put closes. */
+struct sgblk_bdev_ref {
+	fmode_t mode;
+	struct block_device *bdev;
+};
+
+static inline int sgblk_bdev_open(dev_t devt, bool write,
+				  struct sgblk_bdev_ref *ref)
+{
+	fmode_t mode = FMODE_READ | (write ? FMODE_WRITE : 0);
+	struct block_device *bdev = blkdev_get_by_dev(devt, mode, NULL);
+
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	ref->mode = mode;
+	ref->bdev = bdev;
+	return 0;
+}
+
+static inline void sgblk_bdev_close(struct sgblk_bdev_ref *ref)
+{
+	blkdev_put(ref->bdev, ref->mode);
 }
 
 #endif

@@ -161,4 +161,8 @@ const char *sgblk_backend_str(enum sgblk_backend b);
 int sgblk_completion_parse(const char *s);
 const char *sgblk_completion_str(enum sgblk_completion c);
 
+/* biogen.c: the bio builder behind SGBLK_IOC_BIOGEN (sgblk_ioctl.h) */
+struct sgblk_biogen;
+int sgblk_biogen_run(struct sgblk_biogen *a);
+
 #endif /* SGBLK_H */
