@@ -257,15 +257,11 @@ static void sgblk_trace_plan(struct request *rq, const struct sgplan_result *r)
 				  r->bounce_segs, r->bounce_bytes, r->nbounce, r->why);
 }
 
-static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			  u32 seg_min)
 {
 	const struct sgplan_result *r = &cmd->plan;
-	struct scatterlist *sg;
-	u32 seg_min = U32_MAX;
-	unsigned int i;
 
-	for_each_sg(cmd->sgl, sg, cmd->nents, i)
-		seg_min = min(seg_min, sg->length);
 	sgblk_stat_add(dev, sg_elems, cmd->nents);
 	sgblk_stat_add(dev, descs, r->ndescs);
 	if (r->splits_boundary)
@@ -304,6 +300,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	enum dma_data_direction dir = rq_dma_dir(rq);
 	struct device *d = sgblk_dma_dev(dev);
 	struct scatterlist *sg;
+	u32 seg_min = U32_MAX;
 	unsigned int i;
 	int ret;
 
@@ -318,9 +315,11 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {
 		cmd->segs[i].addr = sg_dma_address(sg);
 		cmd->segs[i].len = sg_dma_len(sg);
+		seg_min = min(seg_min, sg_dma_len(sg));
 	}
-	ret = sgplan_build(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
-			   cmd->descs, SGBLK_RING_DESCS, &cmd->plan);
+	/* The profile was validated when it was set. */
+	ret = sgplan_plan(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
+			  cmd->descs, SGBLK_RING_DESCS, &cmd->plan);
 	if (ret) {
 		pr_err_ratelimited("%s: no plan for %u segments, %u bytes: %d\n",
 				   dev->disk->disk_name, cmd->mapped,
@@ -341,7 +340,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		if (dir == DMA_TO_DEVICE)
 			sgblk_bounce_fill(dev, cmd);
 	}
-	sgblk_account(dev, cmd);
+	sgblk_account(dev, cmd, seg_min);
 	sgblk_trace_plan(rq, &cmd->plan);
 	return BLK_STS_OK;
 

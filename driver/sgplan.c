@@ -296,10 +296,7 @@ int sgplan_build(const struct sgplan_profile *p,
 		 struct sgplan_desc *descs, u32 max_out,
 		 struct sgplan_result *res)
 {
-	struct sgplan_state st;
-	struct sgplan_cut cut;
-	u32 run_len = 0, run_segs = 0, run_why = 0;
-	u64 total = 0, amask;
+	u64 total = 0;
 	u32 i;
 
 	if (!res)
@@ -314,6 +311,69 @@ int sgplan_build(const struct sgplan_profile *p,
 	}
 	if (total > SGPLAN_U32_MAX)
 		return -EINVAL;
+	return sgplan_plan(p, segs, nsegs, descs, max_out, res);
+}
+
+/*
+ * The common case, checked first because it is cheap: every segment is
+ * already a legal descriptor and there are few enough of them.  The full
+ * planner would produce exactly this plan.
+ */
+static bool sgplan_plan_as_is(const struct sgplan_profile *p,
+			      const struct sgplan_seg *segs, u32 nsegs,
+			      struct sgplan_desc *descs, u32 max_out,
+			      struct sgplan_result *res)
+{
+	u32 i, off = 0;
+
+	if (nsegs > max_out || (p->max_descs && nsegs > p->max_descs))
+		return false;
+	for (i = 0; i < nsegs; i++)
+		if (sgplan_desc_ok(p, segs[i].addr, segs[i].len, i == nsegs - 1))
+			return false;
+	for (i = 0; i < nsegs; i++) {
+		descs[i].addr = segs[i].addr;
+		descs[i].len = segs[i].len;
+		descs[i].req_off = off;
+		descs[i].flags = 0;
+		descs[i].reserved = 0;
+		off += segs[i].len;
+	}
+	sgplan_zero(res);
+	res->ndescs = nsegs;
+	return true;
+}
+
+/**
+ * sgplan_plan() - sgplan_build() without the argument checks
+ * @p: device profile, valid (sgplan_profile_check())
+ * @segs: at least one segment, each len > 0, totalling less than 4 GiB
+ * @nsegs: number of segments
+ * @descs: output array
+ * @max_out: capacity of @descs
+ * @res: counters of what was done
+ *
+ * For callers that validated the profile once when it was set and whose
+ * segments come from the block layer (never empty, at most a few MiB):
+ * the I/O path should not pay for the checks on every request.
+ *
+ * Return: as sgplan_build().
+ */
+int sgplan_plan(const struct sgplan_profile *p,
+		const struct sgplan_seg *segs, u32 nsegs,
+		struct sgplan_desc *descs, u32 max_out,
+		struct sgplan_result *res)
+{
+	struct sgplan_state st;
+	struct sgplan_cut cut;
+	u32 run_len = 0, run_segs = 0, run_why = 0;
+	u64 total = 0, amask;
+	u32 i;
+
+	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
+		return 0;
+	for (i = 0; i < nsegs; i++)
+		total += segs[i].len;
 
 	st.p = p;
 	st.descs = descs;

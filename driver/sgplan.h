@@ -90,6 +90,10 @@ int sgplan_build(const struct sgplan_profile *p,
 		 const struct sgplan_seg *segs, u32 nsegs,
 		 struct sgplan_desc *descs, u32 max_out,
 		 struct sgplan_result *res);
+int sgplan_plan(const struct sgplan_profile *p,
+		const struct sgplan_seg *segs, u32 nsegs,
+		struct sgplan_desc *descs, u32 max_out,
+		struct sgplan_result *res);
 int sgplan_desc_ok(const struct sgplan_profile *p, u64 addr, u32 len,
 		   bool last);
 
