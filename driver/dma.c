@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * DMA mapping for sgblk: each device has its own platform device whose DMA
- * parameters come from the profile.  A request is mapped with dma_map_sg,
+ * parameters come from the profile.  A request is mapped with dma_map_sg
+ * (dma_map_page for a single element),
  * planned by sgplan, and whatever the device cannot take is carried by
  * bounce buffers from a dma_pool created with the profile's boundary.
  *
@@ -40,8 +41,8 @@ static struct device *sgblk_dma_dev(struct sgblk_dev *dev)
  * state, CPU access while the device owns it) is counted, and WARNs when
  * own_fatal is set.
  */
-void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-		    enum sgblk_owner from, enum sgblk_owner to)
+static void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			   enum sgblk_owner from, enum sgblk_owner to)
 {
 	if (unlikely(cmd->owner != from)) {
 		sgblk_stat_inc(dev, own_violations);
@@ -140,6 +141,57 @@ int sgblk_dma_apply_profile(struct sgblk_dev *dev)
 	return 0;
 }
 
+/*
+ * One-element requests (most small I/O) are mapped as a single page, which
+ * also checks the result with dma_mapping_error(); longer ones as a
+ * scatterlist.  These four keep that choice in one place.
+ */
+static unsigned int sgblk_map_sgl(struct device *d, struct sgblk_cmd *cmd,
+				  enum dma_data_direction dir)
+{
+	struct scatterlist *sg = cmd->sgl;
+	dma_addr_t addr;
+
+	if (cmd->nents > 1)
+		return dma_map_sg(d, sg, cmd->nents, dir);
+	addr = dma_map_page(d, sg_page(sg), sg->offset, sg->length, dir);
+	if (dma_mapping_error(d, addr))
+		return 0;
+	sg_dma_address(sg) = addr;
+	sg_dma_len(sg) = sg->length;
+	return 1;
+}
+
+static void sgblk_unmap_sgl(struct device *d, struct sgblk_cmd *cmd,
+			    enum dma_data_direction dir)
+{
+	if (cmd->nents > 1)
+		sgblk_unmap_sgl(d, cmd, dir);
+	else
+		dma_unmap_page(d, sg_dma_address(cmd->sgl), sg_dma_len(cmd->sgl),
+			       dir);
+}
+
+static void sgblk_sync_sgl_for_cpu(struct device *d, struct sgblk_cmd *cmd,
+				   enum dma_data_direction dir)
+{
+	if (cmd->nents > 1)
+		dma_sync_sg_for_cpu(d, cmd->sgl, cmd->nents, dir);
+	else
+		dma_sync_single_for_cpu(d, sg_dma_address(cmd->sgl),
+					sg_dma_len(cmd->sgl), dir);
+}
+
+static void sgblk_sync_sgl_for_device(struct device *d, struct sgblk_cmd *cmd,
+				      enum dma_data_direction dir)
+{
+	if (cmd->nents > 1)
+		dma_sync_sg_for_device(d, cmd->sgl, cmd->nents, dir);
+	else
+		dma_sync_single_for_device(d, sg_dma_address(cmd->sgl),
+					   sg_dma_len(cmd->sgl), dir);
+}
+
 static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 {
 	u32 bsize = dev->conf.profile.plan.bounce_size;
@@ -211,7 +263,7 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	struct device *d = sgblk_dma_dev(dev);
 	unsigned int i;
 
-	dma_sync_sg_for_cpu(d, cmd->sgl, cmd->nents, DMA_TO_DEVICE);
+	sgblk_sync_sgl_for_cpu(d, cmd, DMA_TO_DEVICE);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_CPU);
 	for (i = 0; i < cmd->plan.ndescs; i++) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
@@ -222,7 +274,7 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 				   ds->len, ds->req_off);
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, true);
 	}
-	dma_sync_sg_for_device(d, cmd->sgl, cmd->nents, DMA_TO_DEVICE);
+	sgblk_sync_sgl_for_device(d, cmd, DMA_TO_DEVICE);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_CPU, SGBLK_OWN_DEVICE);
 }
 
@@ -283,6 +335,24 @@ static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	sgblk_hist_add(dev->stats, SGBLK_HIST_BOUNCE, r->bounce_bytes);
 }
 
+/*
+ * A request that is one physical segment in its first bio (most small I/O)
+ * needs no walk over bios and bvecs; blk_rq_map_sg handles the rest.
+ */
+static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
+{
+	if (blk_rq_nr_phys_segments(rq) == 1) {
+		struct bio_vec bv = req_bvec(rq);
+
+		if (bv.bv_len == blk_rq_bytes(rq)) {
+			sg_set_page(sgl, bv.bv_page, bv.bv_len, bv.bv_offset);
+			sg_mark_end(sgl);
+			return 1;
+		}
+	}
+	return blk_rq_map_sg(rq->q, rq, sgl);
+}
+
 /**
  * sgblk_dma_map - map a read or write request and plan its descriptors
  * @dev: the device
@@ -304,8 +374,8 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	unsigned int i;
 	int ret;
 
-	cmd->nents = blk_rq_map_sg(rq->q, rq, cmd->sgl);
-	cmd->mapped = dma_map_sg(d, cmd->sgl, cmd->nents, dir);
+	cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
+	cmd->mapped = sgblk_map_sgl(d, cmd, dir);
 	if (!cmd->mapped) {
 		sgblk_stat_inc(dev, map_errors);
 		return BLK_STS_RESOURCE;
@@ -333,7 +403,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			blk_add_trace_msg(rq->q, "sgblk pool exhausted %llu+%u: %u buffers",
 					  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
 					  cmd->plan.nbounce);
-			dma_unmap_sg(d, cmd->sgl, cmd->nents, dir);
+			sgblk_unmap_sgl(d, cmd, dir);
 			sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 			return BLK_STS_RESOURCE;
 		}
@@ -346,7 +416,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 
 err_unmap:
 	cmd->plan.ndescs = 0;
-	dma_unmap_sg(d, cmd->sgl, cmd->nents, dir);
+	sgblk_unmap_sgl(d, cmd, dir);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 	return BLK_STS_IOERR;
 }
@@ -363,7 +433,7 @@ void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 {
 	enum dma_data_direction dir = rq_dma_dir(rq);
 
-	dma_unmap_sg(sgblk_dma_dev(dev), cmd->sgl, cmd->nents, dir);
+	sgblk_unmap_sgl(sgblk_dma_dev(dev), cmd, dir);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 	if (cmd->plan.nbounce) {
 		if (dir == DMA_FROM_DEVICE && cmd->status == BLK_STS_OK)

@@ -84,7 +84,7 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	for (i = 0; i < n; i++) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
 
-		if (unlikely(sgplan_desc_ok(pl, ds->addr, ds->len, i == n - 1)))
+		if (unlikely(!sgplan_legal(pl, ds->addr, ds->len, i == n - 1)))
 			sgblk_stat_inc(dev, rule_violations);
 		if (!copy)
 			continue;

@@ -134,8 +134,6 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq);
 void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		     struct request *rq);
-void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-		    enum sgblk_owner from, enum sgblk_owner to);
 
 /* engine.c */
 blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,

@@ -81,22 +81,6 @@ static void sgplan_zero(struct sgplan_result *r)
 	r->why = 0;
 }
 
-/*
- * True if [addr, addr + len) lies below 2^bits.  A range that wraps past
- * 2^64 is never reachable; testing the last byte (not addr + len) keeps a
- * range ending exactly at 2^64 legal for a 64-bit mask.
- */
-static bool sgplan_below_mask(u32 bits, u64 addr, u32 len)
-{
-	u64 last = addr + len - 1;
-
-	if (last < addr)
-		return false;
-	if (bits >= 64)
-		return true;
-	return !(last >> bits);
-}
-
 /* SGPLAN_WHY_* reasons this segment cannot be sent directly, 0 if none */
 static u32 sgplan_seg_why(const struct sgplan_profile *p,
 			  const struct sgplan_seg *s, bool last)
@@ -329,7 +313,7 @@ static bool sgplan_plan_as_is(const struct sgplan_profile *p,
 	if (nsegs > max_out || (p->max_descs && nsegs > p->max_descs))
 		return false;
 	for (i = 0; i < nsegs; i++)
-		if (sgplan_desc_ok(p, segs[i].addr, segs[i].len, i == nsegs - 1))
+		if (!sgplan_legal(p, segs[i].addr, segs[i].len, i == nsegs - 1))
 			return false;
 	for (i = 0; i < nsegs; i++) {
 		descs[i].addr = segs[i].addr;
@@ -476,19 +460,5 @@ int sgplan_plan(const struct sgplan_profile *p,
 int sgplan_desc_ok(const struct sgplan_profile *p, u64 addr, u32 len,
 		   bool last)
 {
-	u64 amask;
-
-	if (!len)
-		return -EINVAL;
-	amask = p->dma_align - 1;
-	if (len > p->max_seg_size)
-		return -EINVAL;
-	if ((addr & amask) || (!last && (len & amask)))
-		return -EINVAL;
-	/* also rules out a wrap past 2^64, needed by the boundary test */
-	if (!sgplan_below_mask(p->dma_mask_bits, addr, len))
-		return -EINVAL;
-	if ((addr ^ (addr + len - 1)) & ~(p->seg_boundary - 1))
-		return -EINVAL;
-	return 0;
+	return sgplan_legal(p, addr, len, last) ? 0 : -EINVAL;
 }

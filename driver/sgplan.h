@@ -84,6 +84,41 @@ struct sgplan_result {
 	u32 why;
 };
 
+/*
+ * True if [addr, addr + len) lies below 2^bits.  A range that wraps past
+ * 2^64 is never reachable; testing the last byte (not addr + len) keeps a
+ * range ending exactly at 2^64 legal for a 64-bit mask.
+ */
+static inline bool sgplan_below_mask(u32 bits, u64 addr, u32 len)
+{
+	u64 last = addr + len - 1;
+
+	if (last < addr)
+		return false;
+	if (bits >= 64)
+		return true;
+	return !(last >> bits);
+}
+
+/*
+ * One descriptor against every rule but the budget; @p is valid.  Inline:
+ * the planner and the engine run it once per descriptor.
+ */
+static inline bool sgplan_legal(const struct sgplan_profile *p, u64 addr,
+				u32 len, bool last)
+{
+	u64 amask = p->dma_align - 1;
+
+	if (!len || len > p->max_seg_size)
+		return false;
+	if ((addr & amask) || (!last && (len & amask)))
+		return false;
+	/* also rules out a wrap past 2^64, needed by the boundary test */
+	if (!sgplan_below_mask(p->dma_mask_bits, addr, len))
+		return false;
+	return !((addr ^ (addr + len - 1)) & ~(p->seg_boundary - 1));
+}
+
 int sgplan_profile_check(const struct sgplan_profile *p);
 u32 sgplan_max_descs(const struct sgplan_profile *p, u32 nsegs, u64 bytes);
 int sgplan_build(const struct sgplan_profile *p,
