@@ -11,6 +11,7 @@
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include "sgblk.h"
 
 /*
@@ -25,8 +26,8 @@ static phys_addr_t sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr)
 			    (phys_addr_t)addr;
 }
 
-static int sgblk_engine_desc(struct sgblk_dev *dev, const struct sgplan_desc *ds,
-			     u64 pos, bool write)
+static int sgblk_engine_desc(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
+			     const struct sgplan_desc *ds, u64 pos, bool write)
 {
 	phys_addr_t phys = sgblk_dma_to_phys(dev, ds->addr);
 	u32 len = ds->len;
@@ -36,15 +37,12 @@ static int sgblk_engine_desc(struct sgblk_dev *dev, const struct sgplan_desc *ds
 		unsigned int off = offset_in_page(phys);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
 		void *va;
-		int ret = 0;
+		int ret;
 
 		if (!pfn_valid(pfn))
 			return -EFAULT;
 		va = kmap_local_page(pfn_to_page(pfn));
-		if (write)
-			ret = sgblk_store_write(&dev->store, pos, va + off, n);
-		else
-			sgblk_store_read(&dev->store, pos, va + off, n);
+		ret = sgblk_store_copy(&dev->store, cur, pos, va + off, n, write);
 		kunmap_local(va);
 		if (ret)
 			return ret;
@@ -74,13 +72,17 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	bool write = rq_data_dir(rq) == WRITE;
 	bool copy = dev->conf.backend == SGBLK_BACKEND_MEMORY;
 	u64 base = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	struct sgblk_store_cur cur = SGBLK_STORE_CUR_INIT;
 	unsigned int i, n = cmd->plan.ndescs;
+	blk_status_t sts = BLK_STS_OK;
 	int ret;
 
 	if (unlikely(cmd->owner != SGBLK_OWN_DEVICE))
 		sgblk_stat_inc(dev, own_violations);
 	if (unlikely(pl->max_descs && n > pl->max_descs))
 		sgblk_stat_inc(dev, rule_violations);
+	/* The store cursor stays valid for the whole request. */
+	rcu_read_lock();
 	for (i = 0; i < n; i++) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
 
@@ -88,13 +90,17 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			sgblk_stat_inc(dev, rule_violations);
 		if (!copy)
 			continue;
-		ret = sgblk_engine_desc(dev, ds, base + ds->req_off, write);
-		if (unlikely(ret == -ENOMEM))
-			return BLK_STS_RESOURCE;
+		ret = sgblk_engine_desc(dev, &cur, ds, base + ds->req_off, write);
+		if (unlikely(ret == -ENOMEM)) {
+			sts = BLK_STS_RESOURCE;
+			break;
+		}
 		if (unlikely(ret)) {
 			sgblk_stat_inc(dev, engine_faults);
-			return BLK_STS_IOERR;
+			sts = BLK_STS_IOERR;
+			break;
 		}
 	}
-	return BLK_STS_OK;
+	rcu_read_unlock();
+	return sts;
 }

@@ -3,8 +3,9 @@
  * The memory backend: pages allocated on first write in an xarray, freed by
  * discard and write-zeroes.  Callers run in queue_rq, which must not sleep,
  * so allocations are GFP_NOWAIT and a failure is reported for a requeue.
- * Copies run under RCU and discard frees pages after a grace period, so a
- * discard racing with I/O to the same range loses data, never memory safety.
+ * Copies run under the caller's RCU read lock and discard frees pages after
+ * a grace period, so a discard racing with I/O to the same range loses data,
+ * never memory safety.
  */
 #include <linux/highmem.h>
 #include <linux/gfp.h>
@@ -58,57 +59,46 @@ static struct page *sgblk_store_page_get(struct sgblk_store *st,
 }
 
 /**
- * sgblk_store_write - copy @len bytes from @src to the media at byte @pos
+ * sgblk_store_copy - move bytes between the media at @pos and @buf
  * @st: the store
+ * @cur: the caller's cursor: the last page looked up, so consecutive
+ *	descriptors on one page cost one xarray lookup, not one each
  * @pos: byte offset on the device
- * @src: source, a kernel mapping the caller owns
+ * @buf: kernel mapping of the other side
  * @len: bytes
+ * @write: true moves @buf to the media (allocating pages), false the reverse
+ *	(unwritten pages read as zeroes)
  *
+ * The caller holds rcu_read_lock() for as long as it uses @cur.
  * Return: 0, or -ENOMEM when a page could not be allocated without sleeping
  * (the caller requeues; pages already written stay valid).
  */
-int sgblk_store_write(struct sgblk_store *st, u64 pos, const void *src,
-		      unsigned int len)
+int sgblk_store_copy(struct sgblk_store *st, struct sgblk_store_cur *cur,
+		     u64 pos, void *buf, unsigned int len, bool write)
 {
-	int ret = 0;
-
-	rcu_read_lock();
 	while (len) {
+		unsigned long idx = pos >> PAGE_SHIFT;
 		unsigned int off = offset_in_page(pos);
 		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
-		struct page *page = sgblk_store_page_get(st, pos >> PAGE_SHIFT);
 
-		if (!page) {
-			ret = -ENOMEM;
-			break;
+		if (idx != cur->idx || (write && !cur->page)) {
+			cur->page = write ? sgblk_store_page_get(st, idx) :
+					    xa_load(&st->pages, idx);
+			cur->idx = idx;
+			if (write && !cur->page)
+				return -ENOMEM;
 		}
-		memcpy_to_page(page, off, src, n);
-		pos += n;
-		src += n;
-		len -= n;
-	}
-	rcu_read_unlock();
-	return ret;
-}
-
-void sgblk_store_read(struct sgblk_store *st, u64 pos, void *dst,
-		      unsigned int len)
-{
-	rcu_read_lock();
-	while (len) {
-		unsigned int off = offset_in_page(pos);
-		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
-		struct page *page = xa_load(&st->pages, pos >> PAGE_SHIFT);
-
-		if (page)
-			memcpy_from_page(dst, page, off, n);
+		if (write)
+			memcpy_to_page(cur->page, off, buf, n);
+		else if (cur->page)
+			memcpy_from_page(buf, cur->page, off, n);
 		else
-			memset(dst, 0, n);
+			memset(buf, 0, n);
 		pos += n;
-		dst += n;
+		buf += n;
 		len -= n;
 	}
-	rcu_read_unlock();
+	return 0;
 }
 
 /* Whole pages in the range are freed; partial ones are zeroed. */

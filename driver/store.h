@@ -18,10 +18,16 @@ struct sgblk_store {
 
 void sgblk_store_init(struct sgblk_store *st);
 void sgblk_store_destroy(struct sgblk_store *st);
-int sgblk_store_write(struct sgblk_store *st, u64 pos, const void *src,
-		      unsigned int len);
-void sgblk_store_read(struct sgblk_store *st, u64 pos, void *dst,
-		      unsigned int len);
+/* A position in the store kept across descriptors of one request. */
+struct sgblk_store_cur {
+	unsigned long idx;
+	struct page *page;
+};
+
+#define SGBLK_STORE_CUR_INIT { .idx = ULONG_MAX, .page = NULL }
+
+int sgblk_store_copy(struct sgblk_store *st, struct sgblk_store_cur *cur,
+		     u64 pos, void *buf, unsigned int len, bool write);
 void sgblk_store_discard(struct sgblk_store *st, u64 pos, u64 len);
 
 #endif /* SGBLK_STORE_H */
