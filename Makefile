@@ -11,7 +11,7 @@ KVERS := $(if $(KVER),$(KVER),$(sort $(notdir $(patsubst %/build,%,$(wildcard /l
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
 
-.PHONY: all modules tools test bench check clean setup-if-needed
+.PHONY: all modules tools test bench check clean setup-if-needed trace
 
 all: modules tools
 
@@ -39,6 +39,12 @@ test: all
 
 bench: all
 	@scripts/bench
+
+# blktrace of one workload in the guest: make trace [PROFILE=align-4k] [JOB=randread-4k]
+# [KVER=...]; results/trace-<date>-<profile>/ (scripts/trace --help).
+trace: all
+	@scripts/trace $(if $(KVER),--kver '$(KVER)') $(if $(PROFILE),--profile '$(PROFILE)') \
+		$(if $(JOB),--job '$(JOB)')
 
 check: setup-if-needed
 	@scripts/check $(KVERS)
