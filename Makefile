@@ -3,6 +3,8 @@
 #                   picks one) and the userspace tools
 #   make test       host unit tests + the guest suite on every guest kernel
 #   make bench      the default benchmark (results/<run>/REPORT.md)
+#   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
+#   make trace      blktrace of one workload (PROFILE=, JOB=)
 #   make check      checkpatch --strict, sparse (C=1) and W=1 on the module
 #   make clean
 # Missing packages or guest kernels are installed by scripts/setup (root).
@@ -11,7 +13,7 @@ KVERS := $(if $(KVER),$(KVER),$(sort $(notdir $(patsubst %/build,%,$(wildcard /l
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
 
-.PHONY: all modules tools test bench check clean setup-if-needed trace
+.PHONY: all modules tools test bench bench-biogen check clean setup-if-needed trace
 
 all: modules tools
 
@@ -39,6 +41,10 @@ test: all
 
 bench: all
 	@scripts/bench
+
+# bios from user pages vs vmalloc vs contiguous buffers (icount)
+bench-biogen: all
+	@scripts/bench-biogen
 
 # blktrace of one workload in the guest: make trace [PROFILE=align-4k] [JOB=randread-4k]
 # [KVER=...]; results/trace-<date>-<profile>/ (scripts/trace --help).
