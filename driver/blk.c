@@ -271,6 +271,7 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 	if (ret)
 		goto err_restore;
 	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
+	sgblk_dma_qlimits(dev, &lim);
 	ret = sgblk_update_limits(q, &lim);
 	if (ret)
 		goto err_restore;
@@ -322,6 +323,7 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 		goto err_dma;
 
 	sgblk_profile_qlimits(&dev->conf.profile, dev->conf.bs, &lim);
+	sgblk_dma_qlimits(dev, &lim);
 	lim.max_discard_sectors = dev->conf.backend == SGBLK_BACKEND_MEMORY ?
 				  UINT_MAX >> SECTOR_SHIFT : 0;
 	lim.poll = dev->conf.poll_queues;

@@ -166,7 +166,7 @@ static void sgblk_unmap_sgl(struct device *d, struct sgblk_cmd *cmd,
 			    enum dma_data_direction dir)
 {
 	if (cmd->nents > 1)
-		sgblk_unmap_sgl(d, cmd, dir);
+		dma_unmap_sg(d, cmd->sgl, cmd->nents, dir);
 	else
 		dma_unmap_page(d, sg_dma_address(cmd->sgl), sg_dma_len(cmd->sgl),
 			       dir);
@@ -190,6 +190,24 @@ static void sgblk_sync_sgl_for_device(struct device *d, struct sgblk_cmd *cmd,
 	else
 		dma_sync_single_for_device(d, sg_dma_address(cmd->sgl),
 					   sg_dma_len(cmd->sgl), dir);
+}
+
+/**
+ * sgblk_dma_qlimits - fit the block layer's limits to the DMA layer's
+ * @dev: the device
+ * @l: limits from the profile, adjusted in place
+ *
+ * A scatterlist element larger than the DMA layer can map (swiotlb: 256
+ * KiB) would fail dma_map_sg on every retry; the block layer must not build
+ * one.
+ */
+void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
+{
+	size_t max = dma_max_mapping_size(sgblk_dma_dev(dev));
+
+	if (max < l->max_segment_size)
+		l->max_segment_size = max_t(size_t, round_down(max, PAGE_SIZE),
+					    PAGE_SIZE);
 }
 
 static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
