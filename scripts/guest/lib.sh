@@ -99,3 +99,14 @@ as_user() {
 	[ "$(su -s /bin/sh sgtest -c 'id -u')" = 1000 ] || fail "cannot run as uid 1000"
 	su -s /bin/sh sgtest -c "$1"
 }
+
+# pins_held: FOLL_PIN pages held now (per-CPU vmstat deltas folded first, or
+# the sum lags); pins_acquired: pins taken since boot.
+pins_held() {
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	awk '$1 == "nr_foll_pin_acquired" { a = $2 }
+	     $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
+}
+pins_acquired() {
+	awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat
+}

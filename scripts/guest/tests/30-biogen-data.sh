@@ -5,15 +5,6 @@
 # cause and nothing else; pinned pages and vmalloc buffers all come back.
 . /sgblk/guest/lib.sh
 
-# Pins held now (per-CPU vmstat deltas folded first, or the sum lags).
-pins_held() {
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	awk '$1 == "nr_foll_pin_acquired" { a = $2 }
-	     $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
-}
-pins_acquired() {
-	awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat
-}
 bg_vmallocs() {
 	grep -c -E 'sgblk_(bg|biogen)' /proc/vmallocinfo
 }

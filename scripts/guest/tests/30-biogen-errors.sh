@@ -3,14 +3,6 @@
 # including on the failure paths (a pin that fails half way, a bad iovec).
 . /sgblk/guest/lib.sh
 
-pins_held() {
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	awk '$1 == "nr_foll_pin_acquired" { a = $2 }
-	     $1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
-}
-pins_acquired() {
-	awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat
-}
 # expect_errno NAME ARGS...: sgblk-ctl biogen fails with exit 1 and errno NAME.
 expect_errno() {
 	want=$1
