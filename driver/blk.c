@@ -32,15 +32,51 @@ static void sgblk_account_rq(struct sgblk_dev *dev, struct request *rq)
 	}
 }
 
+/*
+ * Injected faults strike before any data moves: a failed request leaves
+ * the medium (writes) and the buffer (reads) as they were.
+ */
+static bool sgblk_inject_error(struct sgblk_dev *dev)
+{
+	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_REQUEST_EVERY]) ||
+	    sgblk_fault_percent(&dev->knobs[SGBLK_KNOB_FAIL_REQUEST_PERCENT])) {
+		sgblk_stat_inc(dev, injected_errors);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A dropped request stays mapped, as if the device had taken the command
+ * and lost it; sgblk_timeout() unmaps and ends it.
+ */
+static bool sgblk_inject_drop(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	if (!sgblk_fault_every(&dev->knobs[SGBLK_KNOB_DROP_REQUEST_EVERY]))
+		return false;
+	sgblk_stat_inc(dev, injected_drops);
+	WRITE_ONCE(cmd->dropped, true);
+	return true;
+}
+
 /* Map, plan and execute one read or write. */
 static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 				struct request *rq)
 {
 	blk_status_t sts;
 
+	if (sgblk_inject_error(dev)) {
+		cmd->status = BLK_STS_IOERR;
+		return BLK_STS_OK;
+	}
 	sts = sgblk_dma_map(dev, cmd, rq);
 	if (sts != BLK_STS_OK)
 		return sts;
+	if (sgblk_inject_drop(dev, cmd)) {
+		/* Mapped and planned: it counts, like any accepted request. */
+		sgblk_account_rq(dev, rq);
+		return BLK_STS_OK;
+	}
 	sts = sgblk_engine_run(dev, cmd, rq);
 	if (sts == BLK_STS_RESOURCE) {
 		/* Undo the mapping: blk-mq will send the request again. */
@@ -94,6 +130,8 @@ static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		}
 		if (sts != BLK_STS_OK)
 			cmd->status = sts;
+		if (unlikely(READ_ONCE(cmd->dropped)))
+			return BLK_STS_OK;
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
@@ -154,6 +192,31 @@ static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 static void sgblk_complete(struct request *rq)
 {
 	sgblk_finish(rq);
+}
+
+/**
+ * sgblk_timeout - blk-mq timeout handler
+ * @rq: the request that has been in flight for the queue's io_timeout
+ *
+ * A request lost by fault injection is ended here with BLK_STS_TIMEOUT,
+ * after its DMA teardown.  Any other request is still being worked on (a
+ * long completion_nsec, a poll queue nobody polls), so its timer restarts.
+ *
+ * Return: BLK_EH_DONE for a lost request, else BLK_EH_RESET_TIMER.
+ */
+static enum blk_eh_timer_return sgblk_timeout(struct request *rq)
+{
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (!READ_ONCE(cmd->dropped)) {
+		sgblk_stat_inc(cmd->dev, timeout_rearms);
+		return BLK_EH_RESET_TIMER;
+	}
+	sgblk_stat_inc(cmd->dev, timeouts);
+	WRITE_ONCE(cmd->dropped, false);
+	cmd->status = BLK_STS_TIMEOUT;
+	blk_mq_complete_request(rq);
+	return BLK_EH_DONE;
 }
 
 static int sgblk_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
@@ -239,6 +302,7 @@ static void sgblk_map_queues(struct blk_mq_tag_set *set)
 static const struct blk_mq_ops sgblk_mq_ops = {
 	.queue_rq = sgblk_queue_rq,
 	.complete = sgblk_complete,
+	.timeout = sgblk_timeout,
 	.poll = sgblk_poll,
 	.map_queues = sgblk_map_queues,
 	.init_hctx = sgblk_init_hctx,

@@ -7,6 +7,12 @@
  *                   key=value pairs (applied with the queue frozen)
  *   corrupt_bounce  fault knob (0/1): flip a byte in every bounce copy
  *   own_fatal       0/1: WARN on a DMA ownership violation
+ *   fail_request_every, fail_request_percent
+ *                   fail every Nth / this % of reads and writes (EIO)
+ *   fail_pool_every fail every Nth request's bounce allocation (requeue)
+ *   drop_request_every
+ *                   never complete every Nth read/write; the blk-mq
+ *                   timeout handler ends it (ETIMEDOUT), see io_timeout
  *   store_pages     pages held by the memory backend
  * Every file is root-only; a bad write returns -EINVAL and changes nothing.
  */
@@ -19,8 +25,29 @@
 #include "sgblk.h"
 
 #define SGBLK_PROFILE_WRITE_MAX	256
+/* "18446744073709551615\n" and a little slack for a leading "0x" */
+#define SGBLK_NUM_WRITE_MAX	24
 
 static struct dentry *sgblk_dbg_root;
+
+/**
+ * sgblk_dbg_get_u64 - parse a number written to a debugfs file
+ * @ubuf: the user buffer
+ * @len: its length
+ * @val: the number
+ *
+ * kstrtou64_from_user() and simple_attr_write() quietly parse only the
+ * first few bytes of a long write ("0000...0001" would read as 0): a write
+ * longer than any u64 in decimal is refused instead.
+ *
+ * Return: 0, or -EINVAL / -ERANGE / -EFAULT with @val untouched.
+ */
+static int sgblk_dbg_get_u64(const char __user *ubuf, size_t len, u64 *val)
+{
+	if (!len || len > SGBLK_NUM_WRITE_MAX)
+		return -EINVAL;
+	return kstrtou64_from_user(ubuf, len, 0, val);
+}
 
 static int sgblk_stats_open_show(struct seq_file *m, void *unused)
 {
@@ -39,10 +66,10 @@ static ssize_t sgblk_stats_write(struct file *file, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
 {
 	struct sgblk_dev *dev = file_inode(file)->i_private;
-	unsigned int v;
+	u64 v;
 	int ret;
 
-	ret = kstrtouint_from_user(ubuf, len, 0, &v);
+	ret = sgblk_dbg_get_u64(ubuf, len, &v);
 	if (ret)
 		return ret;
 	if (v)
@@ -127,39 +154,52 @@ static int sgblk_store_pages_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(sgblk_store_pages_fops, sgblk_store_pages_get, NULL,
 			 "%llu\n");
 
-/*
- * 0/1 knobs.  debugfs_create_bool() would accept "2" or "abc" and report
- * success; these reject anything but 0 and 1 with -EINVAL.
- */
-static int sgblk_knob_get(void *data, u64 *val)
+static ssize_t sgblk_knob_read(struct file *file, char __user *ubuf,
+			       size_t len, loff_t *ppos)
 {
-	*val = READ_ONCE(*(bool *)data);
-	return 0;
+	struct sgblk_knob *k = file_inode(file)->i_private;
+	char buf[16];
+	int n;
+
+	n = scnprintf(buf, sizeof(buf), "%u\n", READ_ONCE(k->val));
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
-static int sgblk_knob_set(void *data, u64 val)
+/* Out of range, negative, junk or overlong: -EINVAL, knob unchanged. */
+static ssize_t sgblk_knob_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
 {
-	if (val > 1)
-		return -EINVAL;
-	WRITE_ONCE(*(bool *)data, val);
-	return 0;
+	struct sgblk_knob *k = file_inode(file)->i_private;
+	u64 v;
+	int ret;
+
+	ret = sgblk_dbg_get_u64(ubuf, len, &v);
+	if (!ret)
+		ret = sgblk_knob_set(k, v);
+	return ret ? ret : len;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(sgblk_knob_fops, sgblk_knob_get, sgblk_knob_set,
-			 "%llu\n");
+
+static const struct file_operations sgblk_knob_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = sgblk_knob_read,
+	.write = sgblk_knob_write,
+	.llseek = default_llseek,
+};
 
 void sgblk_debugfs_add(struct sgblk_dev *dev)
 {
 	struct dentry *d;
+	unsigned int i;
 
 	d = debugfs_create_dir(dev->disk->disk_name, sgblk_dbg_root);
 	dev->dbg = d;
 	debugfs_create_file("stats", 0600, d, dev, &sgblk_stats_fops);
 	debugfs_create_file("hist", 0400, d, dev, &sgblk_dbg_hist_fops);
 	debugfs_create_file("profile", 0600, d, dev, &sgblk_profile_fops);
-	debugfs_create_file_unsafe("corrupt_bounce", 0600, d,
-				   &dev->corrupt_bounce, &sgblk_knob_fops);
-	debugfs_create_file_unsafe("own_fatal", 0600, d, &dev->own_fatal,
-				   &sgblk_knob_fops);
+	for (i = 0; i < SGBLK_NR_KNOBS; i++)
+		debugfs_create_file(sgblk_knob_name(i), 0600, d,
+				    &dev->knobs[i], &sgblk_knob_fops);
 	debugfs_create_file_unsafe("store_pages", 0400, d, dev,
 				   &sgblk_store_pages_fops);
 }

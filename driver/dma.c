@@ -46,7 +46,8 @@ static void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 {
 	if (unlikely(cmd->owner != from)) {
 		sgblk_stat_inc(dev, own_violations);
-		WARN_ONCE(dev->own_fatal, "%s: mapping owned by %d, expected %d\n",
+		WARN_ONCE(READ_ONCE(dev->knobs[SGBLK_KNOB_OWN_FATAL].val),
+			  "%s: mapping owned by %d, expected %d\n",
 			  dev->disk->disk_name, cmd->owner, from);
 	}
 	cmd->owner = to;
@@ -234,7 +235,7 @@ static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 static void sgblk_bounce_corrupt(struct sgblk_dev *dev, void *va, u32 len,
 				 bool to_device)
 {
-	if (unlikely(READ_ONCE(dev->corrupt_bounce)))
+	if (unlikely(READ_ONCE(dev->knobs[SGBLK_KNOB_CORRUPT_BOUNCE].val)))
 		((u8 *)va)[to_device ? len / 2 : len - 1] ^= 0x5a;
 }
 
@@ -243,8 +244,14 @@ static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	const struct sgblk_profile *p = &dev->conf.profile;
 	long need = (long)cmd->plan.nbounce * p->plan.bounce_size;
 	long cap = (long)p->bounce_pool_kb * SZ_1K;
-	unsigned int i;
+	unsigned int i, nth = 0, fail_at = UINT_MAX;
 
+	/*
+	 * An injected failure counts per request, not per buffer, so a retry
+	 * can succeed; it strikes halfway to exercise the unwind below.
+	 */
+	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_POOL_EVERY]))
+		fail_at = cmd->plan.nbounce / 2;
 	if (atomic_long_add_return(need, &dev->pool_bytes) > cap) {
 		atomic_long_sub(need, &dev->pool_bytes);
 		return -ENOMEM;
@@ -255,6 +262,10 @@ static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 
 		if (!(d->flags & SGPLAN_DESC_BOUNCE))
 			continue;
+		if (nth++ == fail_at) {
+			sgblk_stat_inc(dev, injected_pool_failures);
+			goto err_free;
+		}
 		cmd->bounce_va[i] = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN,
 						   &dma);
 		if (!cmd->bounce_va[i])

@@ -205,6 +205,7 @@ struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf)
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev->conf = *conf;
+	sgblk_knobs_init(dev->knobs);
 	ret = ida_alloc_max(&sgblk_ida, SGBLK_MAX_DEVICES - 1, GFP_KERNEL);
 	if (ret < 0)
 		goto err_free;

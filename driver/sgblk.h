@@ -12,6 +12,7 @@
 #include "store.h"
 #include "stats.h"
 #include "profile.h"
+#include "fault.h"
 
 #define SGBLK_NAME "sgblk"
 
@@ -60,6 +61,7 @@ enum sgblk_owner {
  * @plan: what the planner did
  * @owner: mapping ownership state
  * @status: completion status
+ * @dropped: fault injection lost this request: only the timeout ends it
  * @timer: modelled latency for completion=timer
  * @dev: back pointer
  */
@@ -73,6 +75,7 @@ struct sgblk_cmd {
 	struct sgplan_result plan;
 	enum sgblk_owner owner;
 	blk_status_t status;
+	bool dropped;
 	struct hrtimer timer;
 	struct sgblk_dev *dev;
 };
@@ -93,8 +96,7 @@ struct sgblk_cmd {
  * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
  * @stats: per-CPU counters and histograms
  * @dbg: debugfs directory
- * @corrupt_bounce: fault knob: flip one byte in every bounce copy
- * @own_fatal: WARN on an ownership violation instead of only counting it
+ * @knobs: debugfs knobs: fault injection, corrupt_bounce, own_fatal
  */
 struct sgblk_dev {
 	struct list_head list;
@@ -110,8 +112,7 @@ struct sgblk_dev {
 	atomic_long_t pool_bytes;
 	struct sgblk_stats __percpu *stats;
 	struct dentry *dbg;
-	bool corrupt_bounce;
-	bool own_fatal;
+	struct sgblk_knob knobs[SGBLK_NR_KNOBS];
 };
 
 /* main.c */

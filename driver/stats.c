@@ -29,6 +29,11 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_engine_faults] = "engine_faults",
 	[SGBLK_STAT_requeues] = "requeues",
 	[SGBLK_STAT_errors] = "errors",
+	[SGBLK_STAT_timeouts] = "timeouts",
+	[SGBLK_STAT_timeout_rearms] = "timeout_rearms",
+	[SGBLK_STAT_injected_errors] = "injected_errors",
+	[SGBLK_STAT_injected_pool_failures] = "injected_pool_failures",
+	[SGBLK_STAT_injected_drops] = "injected_drops",
 };
 
 static const char *const sgblk_hist_names[] = {

@@ -29,6 +29,11 @@ enum sgblk_stat {
 	SGBLK_STAT_engine_faults,
 	SGBLK_STAT_requeues,
 	SGBLK_STAT_errors,
+	SGBLK_STAT_timeouts,
+	SGBLK_STAT_timeout_rearms,
+	SGBLK_STAT_injected_errors,
+	SGBLK_STAT_injected_pool_failures,
+	SGBLK_STAT_injected_drops,
 	SGBLK_NR_STATS
 };
 
