@@ -6,6 +6,7 @@
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make trace      blktrace of one workload (PROFILE=, JOB=)
 #   make check      checkpatch --strict, sparse (C=1) and W=1 on the module
+#   make stress     the stress test alone, longer (SECS=600, KVER=)
 #   make clean
 # Missing packages or guest kernels are installed by scripts/setup (root).
 
@@ -13,7 +14,7 @@ KVERS := $(if $(KVER),$(KVER),$(sort $(notdir $(patsubst %/build,%,$(wildcard /l
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
 
-.PHONY: all modules tools test bench bench-biogen check clean setup-if-needed trace
+.PHONY: all modules tools test bench bench-biogen check clean setup-if-needed trace stress
 
 all: modules tools
 
@@ -51,6 +52,10 @@ bench-biogen: all
 trace: all
 	@scripts/trace $(if $(KVER),--kver '$(KVER)') $(if $(PROFILE),--profile '$(PROFILE)') \
 		$(if $(JOB),--job '$(JOB)')
+
+# fio verify on several devices under random profile flips and fault knobs
+stress: all
+	@scripts/stress $(if $(SECS),--secs '$(SECS)') $(if $(KVER),--kver '$(KVER)')
 
 check: setup-if-needed
 	@scripts/check $(KVERS)

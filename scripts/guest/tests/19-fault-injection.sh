@@ -23,10 +23,9 @@ fio_errors() {
 	ERRS=$(awk -F: '/"total_err"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }' \
 		/tmp/faults.json)
 }
-# ETIMEDOUT, which fio knows only by number.  fio 3.33 applies entry 1 of
-# the READ list to reads and entry 2 of the WRITE list to writes (found by
-# trial: "5,110" or "110:110" let some timeouts stop the job), hence twice.
-TIMEDOUT=110,110:110,110
+# ignore_error lists are "READS,WRITES", each "ERRNO:ERRNO"; an explicit
+# list replaces fio's default (EIO), and ETIMEDOUT it knows only by number.
+TIMEDOUT=EIO:110,EIO:110
 
 # expect_errors_match FIO-ERRS COUNTER: the submitter saw every injected fault.
 expect_errors_match() {

@@ -1,0 +1,154 @@
+# Stress: fio verify loops on three devices (different completion modes,
+# queues and buffer alignment) and error-tolerant I/O on a fourth, for
+# SGBLK_STRESS_SECS (default 120), while profiles flip at random on every
+# device and fault knobs toggle.  Passes only with every verify pass clean,
+# the fault device's errors all accounted for (injected or timed out),
+# nothing in flight, no pinned pages left and no WARN/BUG (the runner checks
+# dmesg).
+. /sgblk/guest/lib.sh
+
+secs=${SGBLK_STRESS_SECS:-120}
+CFS=/sys/kernel/config/sgblk
+PRESETS="none page boundary-1k align-4k dma28 desc-4"
+
+# rnd N: a random number in 0..N-1.
+rnd() {
+	echo $(($(od -An -N2 -tu2 /dev/urandom) % $1))
+}
+
+# pick WORDS...: one of the words at random.
+pick() {
+	shift "$(rnd $#)"
+	echo "$1"
+}
+
+# cfs_dev NAME ATTR=VALUE...: a configfs device, powered on.
+cfs_dev() {
+	mkdir "$CFS/$1" || fail "mkdir $1"
+	n=$1
+	shift
+	for kv in capacity_mb=64 "$@"; do
+		echo "${kv#*=}" >"$CFS/$n/${kv%%=*}" || fail "$n: $kv"
+	done
+	echo 1 >"$CFS/$n/power" || fail "$n: power"
+	echo "sgblk$(cat "$CFS/$n/index")"
+}
+
+# verify_loop DISK TAG FIO-OPTIONS...: fio verify passes until the deadline;
+# the number of passes goes to /tmp/stress.TAG, a failure to .fail.
+verify_loop() {
+	disk=$1 tag=$2
+	shift 2
+	passes=0
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		if ! fio --name=v --filename="/dev/$disk" --direct=1 --ioengine=io_uring \
+			--size=16M --iodepth=16 --verify=crc32c --verify_fatal=1 \
+			--do_verify=1 "$@" >"/tmp/stress.$tag.out" 2>&1; then
+			cp "/tmp/stress.$tag.out" "/tmp/stress.$tag.fail"
+			break
+		fi
+		passes=$((passes + 1))
+	done
+	echo $passes >"/tmp/stress.$tag"
+}
+
+# error_loop DISK: error-tolerant randrw until the deadline; fio's error
+# total goes to /tmp/stress.errs (EIO and 110 = ETIMEDOUT tolerated).
+error_loop() {
+	total=0
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		fio --name=e --filename="/dev/$1" --direct=1 --ioengine=io_uring \
+			--rw=randrw --bs=8k --size=16M --io_size=4M --iodepth=16 \
+			--continue_on_error=all --ignore_error=EIO:110,EIO:110 \
+			--output-format=json >/tmp/stress.e.json 2>/tmp/stress.e.err ||
+			{ cp /tmp/stress.e.err /tmp/stress.errs.fail; break; }
+		n=$(awk -F: '/"total_err"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }' \
+			/tmp/stress.e.json)
+		total=$((total + n))
+	done
+	echo $total >/tmp/stress.errs
+}
+
+rm -f /tmp/stress.*
+pins0=$(pins_held)
+sgblk_load capacity_mb=64
+disks="sgblk0 $(cfs_dev soft completion=softirq submit_queues=2)"
+disks="$disks $(cfs_dev timer completion=timer completion_nsec=50000 poll_queues=1)"
+faulty=$(cfs_dev faulty)
+for d in $disks $faulty; do
+	echo 1 >"$DBG/$d/own_fatal" || fail "own_fatal"
+done
+echo 1000 >"/sys/block/$faulty/queue/io_timeout" || fail "io_timeout"
+set -- $disks
+note "stress for $secs s: verify on $*, faults on $faulty"
+
+deadline=$(($(date +%s) + secs))
+verify_loop "$1" a --rw=randrw --bs=64k &
+verify_loop "$2" b --rw=randwrite --bs=7k --mem_align=512 --size=14M &
+verify_loop "$3" c --rw=randrw --bs=4k --hipri=1 &
+error_loop "$faulty" &
+
+flips=0 toggles=0 shown=$(date +%s)
+while [ "$(date +%s)" -lt "$deadline" ]; do
+	if [ $(($(date +%s) - shown)) -ge 30 ]; then
+		shown=$(date +%s)
+		echo "stress: $((secs - deadline + shown)) of $secs s, $flips profile flips" \
+			>/dev/console 2>/dev/null
+	fi
+	d=$(pick $disks $faulty)
+	if echo "$(pick $PRESETS)" >"$DBG/$d/profile"; then
+		flips=$((flips + 1))
+	else
+		fail "profile change refused on $d"
+	fi
+	echo "$(pick 0 0 2 5)" >"$DBG/$(pick $disks $faulty)/fail_pool_every"
+	echo "$(pick 0 7 50)" >"$DBG/$faulty/fail_request_every"
+	echo "$(pick 0 0 10)" >"$DBG/$faulty/fail_request_percent"
+	echo "$(pick 0 0 100)" >"$DBG/$faulty/drop_request_every"
+	toggles=$((toggles + 5))
+	sleep 0.$((2 + $(rnd 6)))
+done
+for d in $disks $faulty; do
+	for k in fail_pool_every fail_request_every fail_request_percent drop_request_every; do
+		echo 0 >"$DBG/$d/$k"
+	done
+done
+wait
+note "$flips profile flips, $toggles knob writes"
+
+for t in a b c errs; do
+	if [ -e "/tmp/stress.$t.fail" ]; then
+		tail -n 20 "/tmp/stress.$t.fail"
+		fail "fio failed during stress ($t)"
+	fi
+done
+note "verify passes: $(cat /tmp/stress.a) + $(cat /tmp/stress.b) + $(cat /tmp/stress.c)"
+[ "$(cat /tmp/stress.a)" -gt 0 ] && [ "$(cat /tmp/stress.b)" -gt 0 ] &&
+	[ "$(cat /tmp/stress.c)" -gt 0 ] || fail "a verify loop never completed a pass"
+
+for d in $disks; do
+	expect_clean "$d"
+	note "$d: $(grep -E '^(requests|bounce_descs|splits_boundary|injected_pool_failures|requeues) ' \
+		"$DBG/$d/stats" | tr '\n' ' ')"
+done
+for c in rule_violations own_violations map_errors engine_faults; do
+	expect_stat $c -eq 0 "$faulty"
+done
+inj=$(sgblk_stat injected_errors "$faulty")
+tmo=$(sgblk_stat timeouts "$faulty")
+note "$faulty: fio errors $(cat /tmp/stress.errs), injected $inj, timed out $tmo," \
+	"dropped $(sgblk_stat injected_drops "$faulty")"
+expect_stat errors -eq $((inj + tmo)) "$faulty"
+[ "$(cat /tmp/stress.errs)" -eq $((inj + tmo)) ] ||
+	fail "fio saw $(cat /tmp/stress.errs) errors, the driver failed $((inj + tmo))"
+expect_stat injected_drops -eq "$tmo" "$faulty"
+for d in $disks $faulty; do
+	read -r r w <"/sys/block/$d/inflight"
+	[ "$r" = 0 ] && [ "$w" = 0 ] || fail "$d: $r reads, $w writes still in flight"
+done
+
+for n in soft timer faulty; do
+	echo 0 >"$CFS/$n/power" && rmdir "$CFS/$n" || fail "remove $n"
+done
+sgblk_unload
+[ "$(pins_held)" -le "$pins0" ] || fail "pinned pages: $pins0 before, $(pins_held) after"
