@@ -9,7 +9,8 @@
  *   own_fatal       0/1: WARN on a DMA ownership violation
  *   fail_request_every, fail_request_percent
  *                   fail every Nth / this % of reads and writes (EIO)
- *   fail_pool_every fail every Nth request's bounce allocation (requeue)
+ *   fail_pool_every fail every Nth request's bounce allocation (requeue;
+ *                   1 holds bouncing requests until it is cleared)
  *   drop_request_every
  *                   never complete every Nth read/write; the blk-mq
  *                   timeout handler ends it (ETIMEDOUT), see io_timeout

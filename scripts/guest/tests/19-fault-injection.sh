@@ -92,6 +92,19 @@ expect_stat injected_pool_failures -gt 0
 n=$(sgblk_stat injected_pool_failures)
 expect_stat requeues -ge "$n"
 expect_stat errors -eq 0
+# Every allocation failing starves bouncing requests; they wait (requeued),
+# are not failed or lost, and complete once the knob is cleared.
+knob fail_pool_every 1
+fio_verify /dev/sgblk0 --rw=write --bs=64k --mem_align=512 --size=4M &
+fio_pid=$!
+sleep 3
+r0=$(sgblk_stat requeues)
+sleep 1
+[ "$(sgblk_stat requeues)" -gt "$r0" ] || fail "starved requests not retried"
+kill -0 $fio_pid 2>/dev/null || fail "fio finished while every bounce allocation failed"
+knob fail_pool_every 0
+wait $fio_pid || fail "starved writes did not complete intact after the knob was cleared"
+expect_stat errors -eq 0
 verify_clean --mem_align=512
 set_profile none
 
