@@ -5,7 +5,9 @@
 #   make bench      the default benchmark (results/<run>/REPORT.md)
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make trace      blktrace of one workload (PROFILE=, JOB=)
-#   make check      checkpatch --strict, sparse (C=1) and W=1 on the module
+#   make check      the quality gates (scripts/check): checkpatch --strict,
+#                   sparse (C=1) and W=1 on the module, clang-tidy and cppcheck
+#                   on the userspace C and the planner, shellcheck on scripts
 #   make clean
 # Missing packages or guest kernels are installed by scripts/setup (root).
 
@@ -52,8 +54,9 @@ trace: all
 	@scripts/trace $(if $(KVER),--kver '$(KVER)') $(if $(PROFILE),--profile '$(PROFILE)') \
 		$(if $(JOB),--job '$(JOB)')
 
-check: setup-if-needed
-	@scripts/check $(KVERS)
+# scripts/check installs its tools (scripts/setup --if-needed --check)
+check:
+	@scripts/check $(KVER)
 
 clean:
 	rm -rf $(BUILD)
