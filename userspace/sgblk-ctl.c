@@ -147,15 +147,6 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
-{
-	uint64_t v;
-
-	if (!parse_size(s, &v) || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
 
 /* --disk: "sgblk3" or "3"; fills the debugfs name too. */
 static bool parse_disk(const char *s, int32_t *index, char *name)
@@ -482,6 +473,51 @@ static void print_hex_or_null(bool json, const char *key, bool have, uint64_t v)
 		printf(",\"%s\":null", key);
 }
 
+/*
+ * biogen's numeric options (sizes, counts, the seed: parse_size syntax) into
+ * the request; the 32-bit fields are range-checked.  A bad value is a usage
+ * error naming the option as the user spelled it.
+ */
+static int biogen_num(struct sgblk_biogen *a, const struct option *opts,
+		      int c, const char *arg)
+{
+	bool wide = c == 'O' || c == 'l' || c == 'S';
+	char what[64];
+	uint64_t v;
+
+	if (!parse_size(arg, &v) || (!wide && v > UINT32_MAX)) {
+		while (opts->name && opts->val != c)
+			opts++;
+		snprintf(what, sizeof(what), "--%s '%s'",
+			 opts->name ? opts->name : "?", arg);
+		return usage_fail("bad %s", what);
+	}
+	switch (c) {
+	case 'O':
+		a->sector = v;
+		break;
+	case 'l':
+		a->len = v;
+		break;
+	case 'S':
+		a->seed = v;
+		break;
+	case 'b':
+		a->bio_size = (uint32_t)v;
+		break;
+	case 'i':
+		a->inflight = (uint32_t)v;
+		break;
+	case 'r':
+		a->repeat = (uint32_t)v;
+		break;
+	case 'B':
+		a->buf_offset = (uint32_t)v;
+		break;
+	}
+	return 0;
+}
+
 static int cmd_biogen(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -547,38 +583,18 @@ static int cmd_biogen(int argc, char **argv)
 				return usage_fail("bad --op '%s'", optarg);
 			break;
 		case 'O':
-			if (!parse_size(optarg, &v))
-				return usage_fail("bad --offset '%s'", optarg);
-			a.sector = v;
-			break;
 		case 'l':
-			if (!parse_size(optarg, &v))
-				return usage_fail("bad --len '%s'", optarg);
-			a.len = v;
-			break;
+		case 'S':
 		case 'b':
-			if (!parse_u32(optarg, &a.bio_size))
-				return usage_fail("bad --bio-size '%s'", optarg);
-			break;
 		case 'i':
-			if (!parse_u32(optarg, &a.inflight))
-				return usage_fail("bad --inflight '%s'", optarg);
-			break;
 		case 'r':
-			if (!parse_u32(optarg, &a.repeat))
-				return usage_fail("bad --repeat '%s'", optarg);
-			break;
 		case 'B':
-			if (!parse_u32(optarg, &a.buf_offset))
-				return usage_fail("bad --buf-offset '%s'", optarg);
+			ret = biogen_num(&a, opts, c, optarg);
+			if (ret)
+				return ret;
 			break;
 		case 'L':
 			layout = optarg;
-			break;
-		case 'S':
-			if (!parse_size(optarg, &v))
-				return usage_fail("bad --seed '%s'", optarg);
-			a.seed = v;
 			break;
 		case 'v':
 			a.flags |= SGBLK_BIOGEN_F_VERIFY | SGBLK_BIOGEN_F_CHECKSUM;
