@@ -5,16 +5,36 @@
 #   make bench      the default benchmark (results/<run>/REPORT.md)
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make trace      blktrace of one workload (PROFILE=, JOB=)
-#   make check      checkpatch --strict, sparse (C=1) and W=1 on the module
+#   make check      the quality gates (scripts/check): checkpatch --strict,
+#                   sparse (C=1) and W=1 on the module, clang-tidy and cppcheck
+#                   on the userspace C and the planner, shellcheck on scripts
+#   make install    install the module for KVER (default: the running kernel)
+#                   into /lib/modules/KVER/updates and run depmod
+#                   (INSTALL_MOD_PATH= installs under another root)
+#   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
+#   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
 #   make clean
+# sgblk is a test driver with fault-injection and corruption knobs: never load
+# it on a production host.
 # Missing packages or guest kernels are installed by scripts/setup (root).
 
 KVERS := $(if $(KVER),$(KVER),$(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))))
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
+# The one place the version is kept (dkms.conf gets it from here).
+VERSION := $(shell cat $(CURDIR)/VERSION)
+# install/dkms-install target one kernel: KVER, else the running one.
+IKVER := $(if $(KVER),$(KVER),$(shell uname -r))
+DKMS_SRC := $(BUILD)/dkms/sgblk-$(VERSION)
+# Kbuild signs at modules_install when the kernel's config says so; Debian's
+# kernels do not ship their key, so sign only when the key is at hand.
+IKBUILD := /lib/modules/$(IKVER)/build
+SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
+NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
-.PHONY: all modules tools test bench bench-biogen check clean setup-if-needed trace stress
+.PHONY: all modules tools test bench bench-biogen check clean setup-if-needed trace \
+	install dkms-src dkms-install dkms-remove stress
 
 all: modules tools
 
@@ -57,8 +77,40 @@ trace: all
 stress: all
 	@scripts/stress $(if $(SECS),--secs '$(SECS)') $(if $(KVER),--kver '$(KVER)')
 
-check: setup-if-needed
-	@scripts/check $(KVERS)
+# scripts/check installs its tools (scripts/setup --if-needed --check)
+check:
+	@scripts/check $(KVER)
+
+# Kbuild's modules_install puts it in $(INSTALL_MOD_PATH)/lib/modules/KVER/
+# updates (signing it when the kernel's key is at hand, compressing it as the
+# kernel's config says); depmod then indexes it.
+install:
+	@test -e $(IKBUILD)/Makefile || { echo "install: no headers for $(IKVER)" \
+		"under $(IKBUILD) (KVER=... picks a kernel)" >&2; exit 1; }
+	$(MAKE) -s modules KVER=$(IKVER)
+	$(MAKE) -s -C $(IKBUILD) M=$(BUILD)/kmod/$(IKVER)/driver $(NOSIGN) INSTALL_MOD_DIR=updates \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(IKVER)
+
+# A clean DKMS source tree: the module sources and dkms.conf with the version.
+dkms-src:
+	@rm -rf $(DKMS_SRC)
+	@mkdir -p $(DKMS_SRC)/driver $(DKMS_SRC)/include
+	@cp -p driver/*.c driver/*.h driver/Kbuild $(DKMS_SRC)/driver/
+	@cp -p include/*.h $(DKMS_SRC)/include/
+	@cp -p VERSION $(DKMS_SRC)/
+	@sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	@echo "  DKMS    $(DKMS_SRC)"
+
+# dkms add copies the tree to /usr/src/sgblk-VERSION; root only.
+dkms-install: dkms-src
+	dkms add $(DKMS_SRC)
+	dkms build -m sgblk -v $(VERSION) -k $(IKVER)
+	dkms install -m sgblk -v $(VERSION) -k $(IKVER)
+
+dkms-remove:
+	dkms remove -m sgblk -v $(VERSION) --all
+	rm -rf /usr/src/sgblk-$(VERSION)
 
 clean:
 	rm -rf $(BUILD)

@@ -216,9 +216,11 @@ static void prep(struct worker *w, unsigned int idx, uint64_t unit, bool is_read
 			io_uring_prep_writev(sqe, w->fd, s->iov, s->iovcnt, s->off);
 	} else if (o->fixed_buffers) {
 		if (is_read)
-			io_uring_prep_read_fixed(sqe, w->fd, s->iov[0].iov_base, o->bs, s->off, idx);
+			io_uring_prep_read_fixed(sqe, w->fd, s->iov[0].iov_base, o->bs, s->off,
+						 (int)idx);
 		else
-			io_uring_prep_write_fixed(sqe, w->fd, s->iov[0].iov_base, o->bs, s->off, idx);
+			io_uring_prep_write_fixed(sqe, w->fd, s->iov[0].iov_base, o->bs, s->off,
+						  (int)idx);
 	} else {
 		if (is_read)
 			io_uring_prep_read(sqe, w->fd, s->iov[0].iov_base, o->bs, s->off);

@@ -9,11 +9,11 @@
 #include <unistd.h>
 #include "uring.h"
 
-#define DEF_DEPTH	32
-#define DEF_BATCH	8
-#define DEF_BS		4096
-#define DEF_MIX		50
-#define DEF_RUNTIME	10
+#define DEF_DEPTH	32u
+#define DEF_BATCH	8u
+#define DEF_BS		4096u
+#define DEF_MIX		50u
+#define DEF_RUNTIME	10u
 #define MAX_DEPTH	4096
 #define MAX_THREADS	64
 #define MAX_BS		(64ULL << 20)

@@ -67,40 +67,40 @@ job() {
 	tag=""
 	[ -n "$2" ] && tag="-qd$qd"
 	[ -n "$3" ] && tag="-bs$bs"
-	base=$(printf '%03d' $idx)-$cur-$prof-$1$tag
-	printf 'bench [%d/%d] %s %s %s%s ... ' $idx $total $cur $prof $1 \
+	base=$(printf '%03d' "$idx")-$cur-$prof-$1$tag
+	printf 'bench [%d/%d] %s %s %s%s ... ' "$idx" "$total" "$cur" "$prof" "$1" \
 		"${tag:+ ${tag#-}}"
-	case $cur in sgblk-*) echo 0 >$DBG/sgblk0/stats || fail "stats reset" ;; esac
+	case $cur in sgblk-*) echo 0 >"$DBG/sgblk0/stats" || fail "stats reset" ;; esac
 	SIZE=${jsize:-$SIZE} IODEPTH=$qd BS=$bs fio --eta=never --output-format=json \
 		--output="$OUT/$base.json" "/sgblk/fio-jobs/$1.fio" >"/tmp/fio.err" 2>&1 ||
 		{ echo; cat /tmp/fio.err "$OUT/$base.json"; fail "fio $1 on $cur $prof"; }
 	echo "$(iops_of "$OUT/$base.json") IOPS"
 	case $cur in sgblk-*)
-		cat $DBG/sgblk0/stats >"$OUT/$base.stats"
+		cat "$DBG/sgblk0/stats" >"$OUT/$base.stats"
 		stats_check "$OUT/$base.stats" ;;
 	esac
-	printf '%s\tfio\t%s\t%s\t%s\t%s\t%s\t%s\n' $idx $cur $prof $1 $qd $bs \
-		"$base.json" >>$OUT/index.tsv
+	printf '%s\tfio\t%s\t%s\t%s\t%s\t%s\t%s\n' "$idx" "$cur" "$prof" "$1" "$qd" "$bs" \
+		"$base.json" >>"$OUT/index.tsv"
 }
 
 # uring_job: sgblk-uring 4k randread at IODEPTH on $DEV, its --json output.
 uring_job() {
 	[ "$uring" = 1 ] || return 0
 	idx=$((idx + 1))
-	[ $dry = 1 ] && return 0
-	base=$(printf '%03d' $idx)-$cur-$prof-uring-randread-4k
-	printf 'bench [%d/%d] %s %s sgblk-uring randread-4k ... ' $idx $total $cur $prof
-	case $cur in sgblk-*) echo 0 >$DBG/sgblk0/stats || fail "stats reset" ;; esac
+	[ "$dry" = 1 ] && return 0
+	base=$(printf '%03d' "$idx")-$cur-$prof-uring-randread-4k
+	printf 'bench [%d/%d] %s %s sgblk-uring randread-4k ... ' "$idx" "$total" "$cur" "$prof"
+	case $cur in sgblk-*) echo 0 >"$DBG/sgblk0/stats" || fail "stats reset" ;; esac
 	sgblk-uring --json -q --rw randread -b 4096 -d "$IODEPTH" -t "$RUNTIME" \
 		--size "$SIZE" "$DEV" >"$OUT/$base.json" 2>/tmp/uring.err ||
 		{ echo; cat /tmp/uring.err; fail "sgblk-uring on $cur"; }
 	echo "$(iops_of "$OUT/$base.json") IOPS"
 	case $cur in sgblk-*)
-		cat $DBG/sgblk0/stats >"$OUT/$base.stats"
+		cat "$DBG/sgblk0/stats" >"$OUT/$base.stats"
 		stats_check "$OUT/$base.stats" ;;
 	esac
-	printf '%s\tsgblk-uring\t%s\t%s\turing-randread-4k\t%s\t4k\t%s\n' $idx $cur \
-		$prof "$IODEPTH" "$base.json" >>$OUT/index.tsv
+	printf '%s\tsgblk-uring\t%s\t%s\turing-randread-4k\t%s\t4k\t%s\n' "$idx" "$cur" \
+		"$prof" "$IODEPTH" "$base.json" >>"$OUT/index.tsv"
 }
 
 # up DEVICE: load it (and prefill if memory-backed); down: unload.
@@ -108,15 +108,17 @@ up() {
 	cur=$1
 	prof=-
 	case $1 in sgblk-*) prof=none ;; esac
-	[ $dry = 1 ] && return 0
+	[ "$dry" = 1 ] && return 0
 	case $1 in
 	sgblk-null)
+		# shellcheck disable=SC2086 # $common: module parameters, split on purpose
 		sgblk_load backend=null $common; DEV=/dev/sgblk0 ;;
 	null_blk)
 		modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 memory_backed=0 \
 			gb=1 bs=512 hw_queue_depth=64 submit_queues=1 || fail "null_blk"
 		DEV=/dev/nullb0 ;;
 	sgblk-memory)
+		# shellcheck disable=SC2086 # as above
 		sgblk_load backend=memory $common; DEV=/dev/sgblk0 ;;
 	brd)
 		brd_load; DEV=/dev/ram0 ;;
@@ -232,6 +234,7 @@ start=$(cut -d' ' -f1 /proc/uptime)
 # settling (seen on 6.12 in icount mode: the first job idled 25% of the time
 # and ran 25% slower than the same job a minute later).
 echo "bench: warm-up, ${WARMUP:-2}s of randread-4k on sgblk-null (not recorded)"
+# shellcheck disable=SC2086 # $common: module parameters, split on purpose
 sgblk_load backend=null $common
 DEV=/dev/sgblk0 RUNTIME=${WARMUP:-2} fio --eta=never /sgblk/fio-jobs/randread-4k.fio \
 	>/tmp/fio.err 2>&1 || { cat /tmp/fio.err; fail "warm-up fio"; }

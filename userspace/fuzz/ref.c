@@ -8,7 +8,7 @@
 #include "ref.h"
 
 #define main sgplan_unit_tests_main
-#include "../tests/test_sgplan.c"
+#include "../tests/test_sgplan.c" /* NOLINT(bugprone-suspicious-include): on purpose, see above */
 #undef main
 
 static char ref_why_copy[sizeof(why_buf)];

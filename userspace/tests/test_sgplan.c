@@ -405,7 +405,8 @@ static int ref_plan(const struct sgplan_profile *p,
 		nd += u[i].ndescs;
 	if (cut_unit < nu)
 		nd += (u32)ceil_div(total - u[cut_unit].off, p->bounce_size);
-	out = calloc(nd, sizeof(*out));
+	/* one entry at least: calloc(0) may return NULL */
+	out = calloc(nd ? nd : 1, sizeof(*out));
 	*outp = out;
 	nd = 0;
 	for (i = 0; i < cut_unit; i++) {
@@ -867,6 +868,10 @@ static bool run_case(const struct tcase *tc)
 	if (err) {
 		if (!result_is_zero(&res))
 			ok = fail("result not zeroed on error");
+		goto out;
+	}
+	if (res.ndescs > cap) {
+		ok = fail("plan claims %u descs, room for %u", res.ndescs, cap);
 		goto out;
 	}
 	if (!same_result(&res, &tc->res)) {

@@ -11,7 +11,7 @@ for p in none page boundary-1k align-4k dma28 desc-4; do
 	for w in $WORKLOADS; do
 		for rw in write randrw; do
 			# shellcheck disable=SC2046
-			fio_verify /dev/sgblk0 --rw=$rw $(workload_opts $w) ||
+			fio_verify /dev/sgblk0 --rw="$rw" $(workload_opts "$w") ||
 				fail "profile $p, workload $w, $rw: verify failed"
 		done
 	done

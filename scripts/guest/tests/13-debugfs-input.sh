@@ -5,7 +5,7 @@
 sgblk_load capacity_mb=64
 P=$DBG/sgblk0/profile
 set_profile boundary-1k
-before=$(cat $P)
+before=$(cat "$P")
 n=0
 # (An empty write never reaches the kernel: the shell issues no write(2).)
 for bad in " " bogus "seg_boundary=1000" "seg_boundary=256" "seg_boundary=0" \
@@ -15,10 +15,10 @@ for bad in " " bogus "seg_boundary=1000" "seg_boundary=256" "seg_boundary=0" \
 	"seg_boundary=" "seg_boundary=4096 bogus=1" "seg_boundary=4096 dma_align" \
 	"max_seg_size=99999999999999999999" \
 	"$(head -c 300 /dev/zero | tr '\0' 'x')"; do
-	if printf '%s' "$bad" >$P 2>/dev/null; then
+	if printf '%s' "$bad" >"$P" 2>/dev/null; then
 		fail "profile accepted '$bad'"
 	fi
-	[ "$(cat $P)" = "$before" ] || fail "profile changed by rejected '$bad'"
+	[ "$(cat "$P")" = "$before" ] || fail "profile changed by rejected '$bad'"
 	n=$((n + 1))
 done
 note "$n invalid profile writes rejected, profile unchanged"
@@ -30,13 +30,13 @@ for bad in 2 abc -1 " "; do
 	printf '%s' "$bad" >"$DBG/sgblk0/corrupt_bounce" 2>/dev/null &&
 		fail "corrupt_bounce accepted '$bad'"
 done
-[ "$(cat $DBG/sgblk0/corrupt_bounce)" = 0 ] || fail "corrupt_bounce changed"
+[ "$(cat "$DBG/sgblk0/corrupt_bounce")" = 0 ] || fail "corrupt_bounce changed"
 
 # A valid key=value update applies on top of the preset and says custom.
 set_profile "dma_align=512 max_descs=8"
-grep -q '^preset custom$' $P || fail "custom profile not reported"
-grep -q '^dma_align 512$' $P || fail "dma_align not applied"
-grep -q '^seg_boundary 1024$' $P || fail "update did not keep the other fields"
+grep -q '^preset custom$' "$P" || fail "custom profile not reported"
+grep -q '^dma_align 512$' "$P" || fail "dma_align not applied"
+grep -q '^seg_boundary 1024$' "$P" || fail "update did not keep the other fields"
 
 # Root-only: a non-root user can neither read nor change anything.
 files=$(ls $DBG/sgblk0)
@@ -49,5 +49,5 @@ for f in $files; do
 		fail "non-root could write $f"
 	fi
 done
-grep -q '^preset custom$' $P || fail "non-root write changed the profile"
+grep -q '^preset custom$' "$P" || fail "non-root write changed the profile"
 sgblk_unload
