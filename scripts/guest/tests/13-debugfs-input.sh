@@ -39,7 +39,7 @@ grep -q '^dma_align 512$' "$P" || fail "dma_align not applied"
 grep -q '^seg_boundary 1024$' "$P" || fail "update did not keep the other fields"
 
 # Root-only: a non-root user can neither read nor change anything.
-files=$(ls $DBG/sgblk0)
+files=$(ls "$DBG/sgblk0")
 [ "$(echo "$files" | wc -l)" -ge 10 ] || fail "debugfs files missing: $files"
 for f in $files; do
 	if as_user "cat $DBG/sgblk0/$f" >/dev/null 2>&1; then

@@ -5,6 +5,7 @@
 # the fault device's errors all accounted for (injected or timed out),
 # nothing in flight, no pinned pages left and no WARN/BUG (the runner checks
 # dmesg).
+# shellcheck disable=SC2086 # $disks and $PRESETS are word lists
 . /sgblk/guest/lib.sh
 
 secs=${SGBLK_STRESS_SECS:-120}
@@ -96,15 +97,15 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 			>/dev/console 2>/dev/null
 	fi
 	d=$(pick $disks $faulty)
-	if echo "$(pick $PRESETS)" >"$DBG/$d/profile"; then
+	if pick $PRESETS >"$DBG/$d/profile"; then
 		flips=$((flips + 1))
 	else
 		fail "profile change refused on $d"
 	fi
-	echo "$(pick 0 0 2 5)" >"$DBG/$(pick $disks $faulty)/fail_pool_every"
-	echo "$(pick 0 7 50)" >"$DBG/$faulty/fail_request_every"
-	echo "$(pick 0 0 10)" >"$DBG/$faulty/fail_request_percent"
-	echo "$(pick 0 0 100)" >"$DBG/$faulty/drop_request_every"
+	pick 0 0 2 5 >"$DBG/$(pick $disks $faulty)/fail_pool_every"
+	pick 0 7 50 >"$DBG/$faulty/fail_request_every"
+	pick 0 0 10 >"$DBG/$faulty/fail_request_percent"
+	pick 0 0 100 >"$DBG/$faulty/drop_request_every"
 	toggles=$((toggles + 5))
 	sleep 0.$((2 + $(rnd 6)))
 done
@@ -123,8 +124,9 @@ for t in a b c errs; do
 	fi
 done
 note "verify passes: $(cat /tmp/stress.a) + $(cat /tmp/stress.b) + $(cat /tmp/stress.c)"
-[ "$(cat /tmp/stress.a)" -gt 0 ] && [ "$(cat /tmp/stress.b)" -gt 0 ] &&
-	[ "$(cat /tmp/stress.c)" -gt 0 ] || fail "a verify loop never completed a pass"
+for t in a b c; do
+	[ "$(cat /tmp/stress.$t)" -gt 0 ] || fail "verify loop $t never completed a pass"
+done
 
 for d in $disks; do
 	expect_clean "$d"
@@ -144,11 +146,12 @@ expect_stat errors -eq $((inj + tmo)) "$faulty"
 expect_stat injected_drops -eq "$tmo" "$faulty"
 for d in $disks $faulty; do
 	read -r r w <"/sys/block/$d/inflight"
-	[ "$r" = 0 ] && [ "$w" = 0 ] || fail "$d: $r reads, $w writes still in flight"
+	[ "$r$w" = 00 ] || fail "$d: $r reads, $w writes still in flight"
 done
 
 for n in soft timer faulty; do
-	echo 0 >"$CFS/$n/power" && rmdir "$CFS/$n" || fail "remove $n"
+	echo 0 >"$CFS/$n/power" || fail "power off $n"
+	rmdir "$CFS/$n" || fail "remove $n"
 done
 sgblk_unload
 [ "$(pins_held)" -le "$pins0" ] || fail "pinned pages: $pins0 before, $(pins_held) after"
