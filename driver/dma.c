@@ -10,7 +10,9 @@
  * simulated device that the planner enforces, so a high page becomes an
  * sgblk bounce (counted) instead of a silent swiotlb bounce or a mapping
  * failure inside dma-direct.  The coherent mask, which dma_pool allocations
- * obey, is the profile's.
+ * obey, is the profile's.  For the same reason the segment boundary and
+ * maximum segment size the DMA layer sees are the block layer's (never
+ * below a page): sub-page ones are the planner's to split.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -103,6 +105,7 @@ int sgblk_dma_apply_profile(struct sgblk_dev *dev)
 	struct device *d = sgblk_dma_dev(dev);
 	void *warm[SGBLK_POOL_PREWARM];
 	dma_addr_t warm_dma[SGBLK_POOL_PREWARM];
+	struct sgblk_qlimits lim = { };
 	struct dma_pool *pool;
 	unsigned int i, n;
 	char name[32];
@@ -111,8 +114,19 @@ int sgblk_dma_apply_profile(struct sgblk_dev *dev)
 	ret = dma_set_coherent_mask(d, DMA_BIT_MASK(pl->dma_mask_bits));
 	if (ret)
 		return ret;
-	dma_set_max_seg_size(d, pl->max_seg_size);
-	dma_set_seg_boundary(d, pl->seg_boundary - 1);
+	/*
+	 * The DMA layer gets the limits the block layer gets (a page at
+	 * least), not the profile's: sub-page rules are the planner's job, as
+	 * the DMA mask is.  The DMA layer has to honour its limits for every
+	 * element it maps, and the block layer builds elements up to a page:
+	 * swiotlb cannot place a 4 KiB element in bounce slots (2 KiB each)
+	 * without crossing a 1 KiB boundary, so it would fail every such
+	 * mapping ("swiotlb buffer is full" with no slot used) and blk-mq
+	 * would retry the request forever.
+	 */
+	sgblk_profile_qlimits(&dev->conf.profile, dev->conf.bs, &lim);
+	dma_set_max_seg_size(d, lim.max_segment_size);
+	dma_set_seg_boundary(d, lim.seg_boundary_mask);
 
 	/*
 	 * Objects are bounce_size aligned and bounce_size divides the segment
