@@ -69,7 +69,7 @@ for p in none page boundary-1k align-4k dma28 desc-4; do
 	echo 0 >"$DBG/sgblk0/stats"
 	for w in $WORKLOADS; do
 		# Half of test 10's sizes keeps this boot near 1.5 minutes.
-		opts=$(workload_opts $w)
+		opts=$(workload_opts "$w")
 		mb=${opts##*--size=}
 		mb=${mb%%M*}
 		for rw in write randrw; do
