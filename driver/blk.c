@@ -97,6 +97,7 @@ static void sgblk_finish(struct request *rq)
 
 	if (cmd->owner != SGBLK_OWN_UNMAPPED)
 		sgblk_dma_unmap(dev, cmd, rq);
+	cmd->map_failed_at = 0;
 	if (cmd->status != BLK_STS_OK)
 		sgblk_stat_inc(dev, errors);
 	blk_mq_end_request(rq, cmd->status);

@@ -11,6 +11,8 @@
  *                   fail every Nth / this % of reads and writes (EIO)
  *   fail_pool_every fail every Nth request's bounce allocation (requeue;
  *                   1 holds bouncing requests until it is cleared)
+ *   fail_map_every  every Nth DMA mapping fails (requeue; a request failing
+ *                   for its whole io_timeout ends with EIO)
  *   drop_request_every
  *                   never complete every Nth read/write; the blk-mq
  *                   timeout handler ends it (ETIMEDOUT), see io_timeout

@@ -396,6 +396,29 @@ static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
 	return blk_rq_map_sg(rq->q, rq, sgl);
 }
 
+/*
+ * A mapping fails for want of IOMMU or swiotlb space, which other mappings
+ * give back: the request is retried (BLK_STS_RESOURCE).  One that still
+ * cannot be mapped after its whole timeout never will be (say, swiotlb
+ * slots too small for it): it fails rather than being retried forever.
+ */
+static blk_status_t sgblk_map_failed(struct sgblk_dev *dev,
+				     struct sgblk_cmd *cmd, struct request *rq)
+{
+	u64 now = ktime_get_ns();
+
+	if (!cmd->map_failed_at)
+		cmd->map_failed_at = now;
+	if (now - cmd->map_failed_at < jiffies_to_nsecs(rq->timeout))
+		return BLK_STS_RESOURCE;
+	cmd->map_failed_at = 0;
+	sgblk_stat_inc(dev, map_giveups);
+	pr_err_ratelimited("%s: %u bytes at sector %llu not mappable for %u ms, failing them\n",
+			   dev->disk->disk_name, blk_rq_bytes(rq),
+			   (u64)blk_rq_pos(rq), jiffies_to_msecs(rq->timeout));
+	return BLK_STS_IOERR;
+}
+
 /**
  * sgblk_dma_map - map a read or write request and plan its descriptors
  * @dev: the device
@@ -405,7 +428,8 @@ static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
  * On success the device owns the mapping and cmd->descs is ready for the
  * engine.  Return: BLK_STS_OK; BLK_STS_RESOURCE when mapping or bounce
  * memory is short (nothing is left mapped or held: blk-mq retries);
- * BLK_STS_IOERR when the planner rejects the request.
+ * BLK_STS_IOERR when the planner rejects the request or it could not be
+ * mapped for its whole timeout.
  */
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq)
@@ -418,11 +442,17 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	int ret;
 
 	cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
-	cmd->mapped = sgblk_map_sgl(d, cmd, dir);
+	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_MAP_EVERY])) {
+		sgblk_stat_inc(dev, injected_map_failures);
+		cmd->mapped = 0;
+	} else {
+		cmd->mapped = sgblk_map_sgl(d, cmd, dir);
+	}
 	if (!cmd->mapped) {
 		sgblk_stat_inc(dev, map_errors);
-		return BLK_STS_RESOURCE;
+		return sgblk_map_failed(dev, cmd, rq);
 	}
+	cmd->map_failed_at = 0;
 	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
 
 	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {

@@ -17,6 +17,7 @@ static const struct {
 	[SGBLK_KNOB_FAIL_REQUEST_EVERY] = { "fail_request_every", U32_MAX },
 	[SGBLK_KNOB_FAIL_REQUEST_PERCENT] = { "fail_request_percent", 100 },
 	[SGBLK_KNOB_FAIL_POOL_EVERY] = { "fail_pool_every", U32_MAX },
+	[SGBLK_KNOB_FAIL_MAP_EVERY] = { "fail_map_every", U32_MAX },
 	[SGBLK_KNOB_DROP_REQUEST_EVERY] = { "drop_request_every", U32_MAX },
 };
 

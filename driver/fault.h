@@ -18,6 +18,7 @@ enum sgblk_knob_id {
 	SGBLK_KNOB_FAIL_REQUEST_EVERY,	/* every Nth read/write: I/O error */
 	SGBLK_KNOB_FAIL_REQUEST_PERCENT, /* that, for this % of them */
 	SGBLK_KNOB_FAIL_POOL_EVERY,	/* every Nth bounce buffer: none */
+	SGBLK_KNOB_FAIL_MAP_EVERY,	/* every Nth DMA mapping: fails */
 	SGBLK_KNOB_DROP_REQUEST_EVERY,	/* every Nth read/write: lost */
 	SGBLK_NR_KNOBS
 };

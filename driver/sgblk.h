@@ -62,6 +62,8 @@ enum sgblk_owner {
  * @owner: mapping ownership state
  * @status: completion status
  * @dropped: fault injection lost this request: only the timeout ends it
+ * @map_failed_at: when this request's DMA mapping first failed (0: it has
+ *	not, or it since succeeded)
  * @timer: modelled latency for completion=timer
  * @dev: back pointer
  */
@@ -76,6 +78,7 @@ struct sgblk_cmd {
 	enum sgblk_owner owner;
 	blk_status_t status;
 	bool dropped;
+	u64 map_failed_at;
 	struct hrtimer timer;
 	struct sgblk_dev *dev;
 };

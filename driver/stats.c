@@ -24,6 +24,7 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_bounce_descs] = "bounce_descs",
 	[SGBLK_STAT_pool_exhausted] = "pool_exhausted",
 	[SGBLK_STAT_map_errors] = "map_errors",
+	[SGBLK_STAT_map_giveups] = "map_giveups",
 	[SGBLK_STAT_own_violations] = "own_violations",
 	[SGBLK_STAT_rule_violations] = "rule_violations",
 	[SGBLK_STAT_engine_faults] = "engine_faults",
@@ -34,6 +35,7 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_injected_errors] = "injected_errors",
 	[SGBLK_STAT_injected_pool_failures] = "injected_pool_failures",
 	[SGBLK_STAT_injected_drops] = "injected_drops",
+	[SGBLK_STAT_injected_map_failures] = "injected_map_failures",
 };
 
 static const char *const sgblk_hist_names[] = {

@@ -24,6 +24,7 @@ enum sgblk_stat {
 	SGBLK_STAT_bounce_descs,
 	SGBLK_STAT_pool_exhausted,
 	SGBLK_STAT_map_errors,
+	SGBLK_STAT_map_giveups,
 	SGBLK_STAT_own_violations,
 	SGBLK_STAT_rule_violations,
 	SGBLK_STAT_engine_faults,
@@ -34,6 +35,7 @@ enum sgblk_stat {
 	SGBLK_STAT_injected_errors,
 	SGBLK_STAT_injected_pool_failures,
 	SGBLK_STAT_injected_drops,
+	SGBLK_STAT_injected_map_failures,
 	SGBLK_NR_STATS
 };
 

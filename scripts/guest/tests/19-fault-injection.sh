@@ -35,17 +35,17 @@ expect_errors_match() {
 	[ "$c" -gt 0 ] || fail "no $2 at all"
 }
 
-# verify_clean: knobs off, a fresh verify pass on the same device, and the
-# counters that must stay zero whatever the faults were.
+# verify_clean: knobs off, counters reset, a fresh verify pass on the same
+# device with the counters that must stay zero clean.
 verify_clean() {
-	for k in fail_request_every fail_request_percent fail_pool_every drop_request_every; do
+	for k in fail_request_every fail_request_percent fail_pool_every \
+		fail_map_every drop_request_every; do
 		knob $k 0
 	done
+	echo 0 >"$D/stats"
 	fio_verify /dev/sgblk0 --rw=randrw --bs=16k --size=16M "$@" ||
 		fail "verify after faults failed"
-	for c in rule_violations own_violations map_errors engine_faults; do
-		expect_stat $c -eq 0
-	done
+	expect_clean
 }
 
 sgblk_load capacity_mb=64
@@ -109,7 +109,33 @@ expect_stat errors -eq 0
 verify_clean --mem_align=512
 set_profile none
 
-# 4. Every 50th request is lost: the timeout handler ends it (the caller sees
+# 4. Every 3rd DMA mapping fails, as when IOMMU or swiotlb space is short:
+# the request is retried and completes.  A request that cannot be mapped
+# for its whole io_timeout fails with EIO instead of being retried forever.
+echo 0 >"$D/stats"
+knob fail_map_every 3
+fio_verify /dev/sgblk0 --rw=randrw --bs=16k --size=16M ||
+	fail "verify with failing mappings"
+n=$(sgblk_stat injected_map_failures)
+note "$n injected map failures, $(sgblk_stat requeues) requeues"
+[ "$n" -gt 0 ] || fail "no map failure injected"
+expect_stat map_errors -eq "$n"
+expect_stat requeues -ge "$n"
+expect_stat map_giveups -eq 0
+expect_stat errors -eq 0
+echo 1000 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"
+knob fail_map_every 1
+t0=$(date +%s)
+fio_errors --rw=read --bs=4k --size=16k --iodepth=2
+t=$(($(date +%s) - t0))
+note "4 unmappable reads: $ERRS errors after $t s"
+[ "$ERRS" = 4 ] || fail "4 unmappable reads gave $ERRS errors"
+expect_stat map_giveups -eq 4
+[ "$t" -ge 1 ] || fail "unmappable reads failed before io_timeout"
+verify_clean
+echo 30000 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"
+
+# 5. Every 50th request is lost: the timeout handler ends it (the caller sees
 # an error after io_timeout), the rest complete, nothing stays in flight.
 echo 1000 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"
 echo 0 >"$D/stats"
@@ -127,7 +153,7 @@ read -r r w </sys/block/sgblk0/inflight
 verify_clean
 sgblk_unload
 
-# 5. The same on a poll queue and under timer completion: a lost polled
+# 6. The same on a poll queue and under timer completion: a lost polled
 # request is ended by the timeout handler too.
 sgblk_load capacity_mb=64 poll_queues=1 completion=timer completion_nsec=20000
 echo 1000 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"
@@ -141,7 +167,7 @@ expect_stat injected_drops -eq $(($(sgblk_stat requests) / 25))
 verify_clean --hipri=1
 sgblk_unload
 
-# 6. A request slower than io_timeout but not lost completes normally: the
+# 7. A request slower than io_timeout but not lost completes normally: the
 # timeout handler sees it late and re-arms its timer.
 sgblk_load capacity_mb=16 completion=timer completion_nsec=1000000000
 echo 100 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"

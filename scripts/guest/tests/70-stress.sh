@@ -103,14 +103,16 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 		fail "profile change refused on $d"
 	fi
 	pick 0 0 2 5 >"$DBG/$(pick $disks $faulty)/fail_pool_every"
+	pick 0 0 3 >"$DBG/$(pick $disks $faulty)/fail_map_every"
 	pick 0 7 50 >"$DBG/$faulty/fail_request_every"
 	pick 0 0 10 >"$DBG/$faulty/fail_request_percent"
 	pick 0 0 100 >"$DBG/$faulty/drop_request_every"
-	toggles=$((toggles + 5))
+	toggles=$((toggles + 6))
 	sleep 0.$((2 + $(rnd 6)))
 done
 for d in $disks $faulty; do
-	for k in fail_pool_every fail_request_every fail_request_percent drop_request_every; do
+	for k in fail_pool_every fail_map_every fail_request_every \
+		fail_request_percent drop_request_every; do
 		echo 0 >"$DBG/$d/$k"
 	done
 done
@@ -129,13 +131,18 @@ for t in a b c; do
 done
 
 for d in $disks; do
-	expect_clean "$d"
-	note "$d: $(grep -E '^(requests|bounce_descs|splits_boundary|injected_pool_failures|requeues) ' \
+	for c in rule_violations own_violations engine_faults errors map_giveups; do
+		expect_stat $c -eq 0 "$d"
+	done
+	# Every mapping failure was an injected one.
+	expect_stat map_errors -eq "$(sgblk_stat injected_map_failures "$d")" "$d"
+	note "$d: $(grep -E '^(requests|bounce_descs|splits_boundary|injected_(pool|map)_failures|requeues) ' \
 		"$DBG/$d/stats" | tr '\n' ' ')"
 done
-for c in rule_violations own_violations map_errors engine_faults; do
+for c in rule_violations own_violations engine_faults map_giveups; do
 	expect_stat $c -eq 0 "$faulty"
 done
+expect_stat map_errors -eq "$(sgblk_stat injected_map_failures "$faulty")" "$faulty"
 inj=$(sgblk_stat injected_errors "$faulty")
 tmo=$(sgblk_stat timeouts "$faulty")
 note "$faulty: fio errors $(cat /tmp/stress.errs), injected $inj, timed out $tmo," \
