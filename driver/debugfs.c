@@ -20,6 +20,14 @@
 
 #define SGBLK_PROFILE_WRITE_MAX	256
 
+/*
+ * simple_attr_write() and kstrto*_from_user() parse only the first 23 (34)
+ * bytes of a write yet report all of it written, so a long "000...01"
+ * would act on its prefix, 0.  A number never needs more than 23 bytes
+ * (a u64 in octal), so longer writes to numeric files are refused.
+ */
+#define SGBLK_DBG_NUM_WRITE_MAX	23
+
 static struct dentry *sgblk_dbg_root;
 
 static int sgblk_stats_open_show(struct seq_file *m, void *unused)
@@ -42,6 +50,8 @@ static ssize_t sgblk_stats_write(struct file *file, const char __user *ubuf,
 	unsigned int v;
 	int ret;
 
+	if (len > SGBLK_DBG_NUM_WRITE_MAX)
+		return -EINVAL;
 	ret = kstrtouint_from_user(ubuf, len, 0, &v);
 	if (ret)
 		return ret;
@@ -144,8 +154,31 @@ static int sgblk_knob_set(void *data, u64 val)
 	WRITE_ONCE(*(bool *)data, val);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(sgblk_knob_fops, sgblk_knob_get, sgblk_knob_set,
-			 "%llu\n");
+
+static int sgblk_knob_open(struct inode *inode, struct file *file)
+{
+	return simple_attr_open(inode, file, sgblk_knob_get, sgblk_knob_set,
+				"%llu\n");
+}
+
+/* debugfs_attr_write(), refusing what simple_attr_write() would cut short. */
+static ssize_t sgblk_dbg_num_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	if (len > SGBLK_DBG_NUM_WRITE_MAX)
+		return -EINVAL;
+	return debugfs_attr_write(file, ubuf, len, ppos);
+}
+
+/* DEFINE_DEBUGFS_ATTRIBUTE()'s fops with the length check on write. */
+static const struct file_operations sgblk_knob_fops = {
+	.owner = THIS_MODULE,
+	.open = sgblk_knob_open,
+	.release = simple_attr_release,
+	.read = debugfs_attr_read,
+	.write = sgblk_dbg_num_write,
+	.llseek = generic_file_llseek,
+};
 
 void sgblk_debugfs_add(struct sgblk_dev *dev)
 {
