@@ -11,6 +11,7 @@
  *   power                     0/1: 1 creates the disk, 0 destroys it
  *   index                     read-only: N of sgblkN, -1 when powered off
  *   disk                      read-only: the disk name, empty when off
+ * A value longer than SGBLK_CFS_WRITE_MAX bytes is refused with -EINVAL.
  * rmdir of a powered-on item destroys the disk first (del_gendisk() drains
  * its I/O).  /sys/kernel/config/sgblk/features lists the item attributes.
  * configfs takes a module reference per item, so rmmod fails while any item
@@ -41,6 +42,13 @@ struct sgblk_cfs_dev {
 	struct sgblk_conf conf;
 	struct sgblk_dev *dev;
 };
+
+/*
+ * The longest value any attribute takes, with room to spare.  configfs
+ * hands a store at most 4095 bytes of a write and sends the rest as another
+ * write, so a longer value would be acted on in pieces: refused instead.
+ */
+#define SGBLK_CFS_WRITE_MAX	64
 
 /* Serialises power transitions and attribute accesses of every item. */
 static DEFINE_MUTEX(sgblk_cfs_lock);
@@ -185,6 +193,8 @@ static ssize_t sgblk_cfs_conf_store(struct config_item *item, const char *page,
 	struct sgblk_conf conf;
 	int ret;
 
+	if (count > SGBLK_CFS_WRITE_MAX)
+		return -EINVAL;
 	mutex_lock(&sgblk_cfs_lock);
 	if (cd->dev) {
 		ret = -EBUSY;
@@ -259,7 +269,8 @@ static ssize_t sgblk_cfs_power_show(struct config_item *item, char *page)
 /**
  * sgblk_cfs_power_store - create or destroy the item's disk
  * @item: the item
- * @page: "1" (or another kstrtobool() true value) or "0"
+ * @page: "1" or "0" (a trailing newline is fine); kstrtobool() is not used
+ *	as it would take "1x", "yes please" or "nonsense" (false)
  * @count: its length
  *
  * Writing the current state again does nothing.
@@ -271,10 +282,10 @@ static ssize_t sgblk_cfs_power_store(struct config_item *item,
 {
 	struct sgblk_cfs_dev *cd = to_sgblk_cfs_dev(item);
 	struct sgblk_dev *dev;
-	bool on;
+	unsigned int on;
 	int ret = 0;
 
-	if (kstrtobool(page, &on))
+	if (count > SGBLK_CFS_WRITE_MAX || kstrtouint(page, 10, &on) || on > 1)
 		return -EINVAL;
 	mutex_lock(&sgblk_cfs_lock);
 	if (on && !cd->dev) {

@@ -28,8 +28,11 @@
 #include "sgblk.h"
 
 #define SGBLK_PROFILE_WRITE_MAX	256
-/* "18446744073709551615\n" and a little slack for a leading "0x" */
-#define SGBLK_NUM_WRITE_MAX	24
+/*
+ * kstrtou64_from_user() parses at most 23 bytes of a write: never accept
+ * more ("18446744073709551615\n" is 21).
+ */
+#define SGBLK_NUM_WRITE_MAX	23
 
 static struct dentry *sgblk_dbg_root;
 

@@ -38,6 +38,12 @@ sgblk_unload() {
 
 # Unload whatever a test left behind so the next one starts clean.
 sgblk_cleanup() {
+	# configfs items pin the module: power them off and remove them first.
+	for d in /sys/kernel/config/sgblk/*/; do
+		[ -d "$d" ] || continue
+		echo 0 >"$d/power"
+		rmdir "$d"
+	done
 	grep -q '^sgblk ' /proc/modules && rmmod sgblk
 	grep -q '^null_blk ' /proc/modules && rmmod null_blk
 	grep -q '^brd ' /proc/modules && rmmod brd
