@@ -4,8 +4,8 @@
 # out of range for that attribute, 4 KiB+ strings); each write must fail and
 # leave the value read back unchanged.  The files are enumerated from the
 # directories: a writable file with no entry in the table below fails the
-# test, so a new attribute cannot go unswept (entries for files that do not
-# exist are skipped).  Read-only files must refuse a write too.  Then every
+# test, so a new attribute cannot go unswept, and so does an entry for a
+# file that is not there.  Read-only files must refuse a write too.  Then every
 # module parameter gets invalid values on insmod, and I/O past the end of
 # the disk must fail without reaching the driver or changing data.
 . /sgblk/guest/lib.sh
@@ -71,7 +71,8 @@ kind_of() {
 	dbg:stats) echo stats ;;
 	dbg:profile) echo dbg_profile ;;
 	dbg:corrupt_bounce | dbg:own_fatal) echo knob01 ;;
-	dbg:fail_request_every | dbg:fail_pool_every | dbg:drop_request_every) echo u32 ;;
+	dbg:fail_request_every | dbg:fail_pool_every | dbg:fail_map_every | \
+	dbg:drop_request_every) echo u32 ;;
 	dbg:fail_request_percent) echo percent ;;
 	dbg:hist | dbg:store_pages) echo ro ;;
 	root:features) echo ro ;;
@@ -85,7 +86,8 @@ kind_of() {
 
 # The table's names per directory, to report entries with no file.
 TABLE_dbg="stats profile corrupt_bounce own_fatal fail_request_every
-fail_pool_every drop_request_every fail_request_percent hist store_pages"
+fail_pool_every fail_map_every drop_request_every fail_request_percent hist
+store_pages"
 TABLE_root="features"
 TABLE_item="capacity_mb backend bs submit_queues poll_queues queue_depth
 completion completion_nsec profile power index disk"
@@ -146,7 +148,7 @@ sweep_file() {
 sweep_dir() {
 	eval "table=\$TABLE_$2"
 	for name in $table; do
-		[ -e "$1/$name" ] || note "$2: no $name here, skipped"
+		[ -e "$1/$name" ] || fail "$2: the table names $name, which $1 lacks"
 	done
 	for f in "$1"/*; do
 		[ -f "$f" ] || continue
