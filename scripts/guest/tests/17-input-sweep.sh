@@ -84,11 +84,15 @@ kind_of() {
 	esac
 }
 
-# The table's names per directory, to report entries with no file.
+# The table's names per directory, to report entries with no file (read
+# through eval in sweep_dir).
+# shellcheck disable=SC2034
 TABLE_dbg="stats profile corrupt_bounce own_fatal fail_request_every
 fail_pool_every fail_map_every drop_request_every fail_request_percent hist
 store_pages"
+# shellcheck disable=SC2034
 TABLE_root="features"
+# shellcheck disable=SC2034
 TABLE_item="capacity_mb backend bs submit_queues poll_queues queue_depth
 completion completion_nsec profile power index disk"
 
@@ -117,10 +121,10 @@ try() {
 		echo -n "$2" 2>/dev/null >"$1" && ok=1 || ok=0
 	fi
 	readval "$1"
-	if [ $ok = 1 ] || [ "$val" != "$before" ]; then
+	if [ "$ok" = 1 ] || [ "$val" != "$before" ]; then
 		show=$(printf '%s' "$2" | cut -c1-24)
 		[ ${#2} -gt 24 ] && show="$show...(${#2} chars)"
-		[ $ok = 0 ] || fail "$1 accepted '$show' (newline $3)"
+		[ "$ok" = 0 ] || fail "$1 accepted '$show' (newline $3)"
 		fail "$1 changed by rejected '$show': '$before' -> '$val'"
 	fi
 	tried=$((tried + 1))
@@ -146,6 +150,7 @@ sweep_file() {
 # sweep_dir DIR DIR-KIND: every file in DIR must be in the table; writable
 # ones are swept, read-only ones must refuse a write.
 sweep_dir() {
+	table=""
 	eval "table=\$TABLE_$2"
 	for name in $table; do
 		[ -e "$1/$name" ] || fail "$2: the table names $name, which $1 lacks"

@@ -56,13 +56,14 @@ while [ $i -lt "$N" ]; do
 	set -- inline softirq timer
 	shift $((i % 3))
 	comp=$1
+	# shellcheck disable=SC2086 # a word list
 	set -- $PROFILES
 	shift $((i % 6))
 	prof=$1
 	echo $cap >"$d/capacity_mb" || fail "lc$i capacity_mb"
 	echo $bs >"$d/bs" || fail "lc$i bs"
 	echo $backend >"$d/backend" || fail "lc$i backend"
-	echo $comp >"$d/completion" || fail "lc$i completion"
+	echo "$comp" >"$d/completion" || fail "lc$i completion"
 	echo $((5000 + i * 100)) >"$d/completion_nsec" || fail "lc$i completion_nsec"
 	echo "$prof" >"$d/profile" || fail "lc$i profile"
 	echo $((4 << (i % 4))) >"$d/queue_depth" || fail "lc$i queue_depth"

@@ -85,7 +85,7 @@ scenario() {
 		echo 0 2>/tmp/rm.err >"$CFS/$name/power" && rc=0 || rc=1
 	fi
 	t1=$(uptime)
-	if [ $rc != 0 ]; then
+	if [ "$rc" != 0 ]; then
 		# Refusing would be acceptable only as EBUSY, with the disk intact.
 		grep -q 'busy' /tmp/rm.err || fail "$name: $how failed: $(cat /tmp/rm.err)"
 		fail "$name: $how refused (EBUSY); this test expects the drain"
@@ -93,7 +93,7 @@ scenario() {
 	wait_exit $fpid 30
 	wait $fpid && frc=0 || frc=$?
 	t2=$(uptime)
-	[ $frc != 0 ] || grep -q 'err=' "/tmp/fio.$name" ||
+	[ "$frc" != 0 ] || grep -q 'err=' "/tmp/fio.$name" ||
 		fail "$name: fio ended cleanly though its disk went away"
 	gone "$disk"
 	[ "$how" = rmdir ] || rmdir "$CFS/$name" || fail "rmdir $name"
@@ -122,7 +122,8 @@ scenario poll power0 "--bs=4k --hipri" -- poll_queues=1 backend=null
 
 # An open file descriptor on a removed disk: no data, the module stays
 # until it is closed.
-mkdir "$CFS/held" && echo 1 >"$CFS/held/power" || fail "held: power on"
+mkdir "$CFS/held" || fail "held: mkdir"
+echo 1 >"$CFS/held/power" || fail "held: power on"
 read -r disk <"$CFS/held/disk"
 sleep 0.2
 exec 3<"/dev/$disk" || fail "open $disk"

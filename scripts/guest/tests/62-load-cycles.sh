@@ -53,9 +53,11 @@ ios=0 verifies=0 cfsdisks=0
 cycle() {
 	nr=1
 	[ $((i % 10)) = 4 ] && nr=3
+	# shellcheck disable=SC2086 # a word list
 	set -- $PROFILES
 	shift $((i % 6))
 	prof=$1
+	# shellcheck disable=SC2086 # a word list
 	set -- $COMPLETIONS
 	shift $((i % 3))
 	comp=$1
@@ -113,10 +115,10 @@ done
 
 note "$N cycles (+1 warm-up) in $(awk -v a="$t0" -v b="$t1" \
 	'BEGIN { printf "%.1fs", b - a }'): $ios read-back checks, $verifies fio verifies, $cfsdisks configfs disks"
-note "top slab object count changes:" $(awk 'NR == FNR { a[$1] = $2; next }
+note "top slab object count changes: $(awk 'NR == FNR { a[$1] = $2; next }
 	{ d = $2 - a[$1]; if (d != 0) print (d < 0 ? -d : d), $1, d }' \
 	/tmp/mem.before.slab /tmp/mem.after.slab | sort -rn | head -n 5 |
-	awk '{ printf "%s %+d; ", $2, $3 }')
+	awk '{ printf "%s %+d; ", $2, $3 }')"
 
 # Tolerances (kB), for noise unrelated to sgblk, measured at 0.6-0.9 MB of
 # slab on 6.1: SLUB counts objects of per-CPU and partial slabs as active
