@@ -97,7 +97,7 @@ static void sgblk_finish(struct request *rq)
 
 	if (cmd->owner != SGBLK_OWN_UNMAPPED)
 		sgblk_dma_unmap(dev, cmd, rq);
-	cmd->map_failed_at = 0;
+	cmd->wait_since = 0;
 	if (cmd->status != BLK_STS_OK)
 		sgblk_stat_inc(dev, errors);
 	blk_mq_end_request(rq, cmd->status);
@@ -334,7 +334,7 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 	dev->conf.profile = *p;
 	ret = sgblk_dma_apply_profile(dev);
 	if (ret)
-		goto err_restore;
+		goto err_conf;	/* the old DMA state is still in place */
 	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
 	sgblk_dma_qlimits(dev, &lim);
 	ret = sgblk_update_limits(q, &lim);
@@ -348,6 +348,8 @@ err_restore:
 	dev->conf.profile = old;
 	if (sgblk_dma_apply_profile(dev))
 		pr_err("%s: could not restore the DMA profile\n", dev->disk->disk_name);
+err_conf:
+	dev->conf.profile = old;
 	blk_mq_unfreeze_queue(q);
 	mutex_unlock(&dev->profile_lock);
 	return ret;

@@ -92,28 +92,92 @@ void sgblk_dma_exit(struct sgblk_dev *dev)
 	dev->pdev = NULL;
 }
 
+/*
+ * Take @n objects from @pool and give them back: dma_pool keeps the pages
+ * until it is destroyed, so the pool can then always serve @n at once.
+ * Return: how many it got (allocation stops at the first failure).
+ */
+static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
+				    gfp_t gfp)
+{
+	dma_addr_t *dma;
+	unsigned int i, got;
+	void **va;
+
+	va = kcalloc(n, sizeof(*va), GFP_KERNEL);
+	dma = kcalloc(n, sizeof(*dma), GFP_KERNEL);
+	got = 0;
+	if (va && dma) {
+		while (got < n) {
+			va[got] = dma_pool_alloc(pool, gfp, &dma[got]);
+			if (!va[got])
+				break;
+			got++;
+		}
+		for (i = 0; i < got; i++)
+			dma_pool_free(pool, va[i], dma[i]);
+	}
+	kfree(va);
+	kfree(dma);
+	return got;
+}
+
 /**
  * sgblk_dma_apply_profile - make the DMA side match conf.profile
  * @dev: the device; its queue is frozen (or not live yet), so no bounce
  *	buffer is held and no request is being mapped
  *
- * Return: 0, or a negative errno with the previous pool still in place.
+ * The new bounce pool holds, from the start, the buffers the largest
+ * request needs: memory below a small DMA mask is scarce (a mask under 32
+ * bits leaves dma-direct the 16 MiB ZONE_DMA once a DMA32 page proves out of
+ * reach) and a pool that could never grow would leave such a request
+ * waiting for ever.  A device that cannot have them is refused, as a driver
+ * whose probe cannot get its DMA memory.
+ *
+ * Return: 0, or a negative errno (-ENOMEM: no bounce memory below the
+ * mask) with the previous profile's DMA state still in place.
  */
 int sgblk_dma_apply_profile(struct sgblk_dev *dev)
 {
-	const struct sgplan_profile *pl = &dev->conf.profile.plan;
+	const struct sgblk_profile *p = &dev->conf.profile;
+	const struct sgplan_profile *pl = &p->plan;
 	struct device *d = sgblk_dma_dev(dev);
-	void *warm[SGBLK_POOL_PREWARM];
-	dma_addr_t warm_dma[SGBLK_POOL_PREWARM];
+	u64 old_mask = d->coherent_dma_mask;
 	struct sgblk_qlimits lim = { };
+	unsigned int need, extra;
 	struct dma_pool *pool;
-	unsigned int i, n;
 	char name[32];
 	int ret;
 
 	ret = dma_set_coherent_mask(d, DMA_BIT_MASK(pl->dma_mask_bits));
 	if (ret)
 		return ret;
+	/*
+	 * Objects are bounce_size aligned and bounce_size divides the segment
+	 * boundary, so none can cross it; the pool's own boundary guarantee is
+	 * passed as well, except at 4 GiB and up, which 6.1's dma_pool keeps in
+	 * an unsigned int (it would wrap to 0 and loop forever).
+	 */
+	snprintf(name, sizeof(name), SGBLK_NAME "%d-bounce", dev->index);
+	pool = dma_pool_create(name, d, pl->bounce_size, pl->bounce_size,
+			       pl->seg_boundary < SZ_4G ? pl->seg_boundary : 0);
+	if (!pool) {
+		ret = -ENOMEM;
+		goto err_mask;
+	}
+	need = DIV_ROUND_UP(p->max_rq_bytes, pl->bounce_size);
+	if (sgblk_pool_fill(pool, need, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) < need) {
+		pr_warn("%s: no %u KiB of bounce memory below the %u-bit DMA mask\n",
+			dev_name(d), need * pl->bounce_size / SZ_1K, pl->dma_mask_bits);
+		dma_pool_destroy(pool);
+		ret = -ENOMEM;
+		goto err_mask;
+	}
+	/* Where memory is plentiful, a little more so I/O rarely allocates. */
+	extra = min_t(u32, SGBLK_POOL_PREWARM, p->bounce_pool_kb * SZ_1K / pl->bounce_size);
+	if (pl->dma_mask_bits >= 32 && extra > need)
+		sgblk_pool_fill(pool, extra, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+
 	/*
 	 * The DMA layer gets the limits the block layer gets (a page at
 	 * least), not the profile's: sub-page rules are the planner's job, as
@@ -124,36 +188,18 @@ int sgblk_dma_apply_profile(struct sgblk_dev *dev)
 	 * mapping ("swiotlb buffer is full" with no slot used) and blk-mq
 	 * would retry the request forever.
 	 */
-	sgblk_profile_qlimits(&dev->conf.profile, dev->conf.bs, &lim);
+	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
 	dma_set_max_seg_size(d, lim.max_segment_size);
 	dma_set_seg_boundary(d, lim.seg_boundary_mask);
-
-	/*
-	 * Objects are bounce_size aligned and bounce_size divides the segment
-	 * boundary, so none can cross it; the pool's own boundary guarantee is
-	 * passed as well, except at 4 GiB and up, which 6.1's dma_pool keeps in
-	 * an unsigned int (it would wrap to 0 and loop forever).
-	 */
-	snprintf(name, sizeof(name), SGBLK_NAME "%d-bounce", dev->index);
-	pool = dma_pool_create(name, d, pl->bounce_size, pl->bounce_size,
-			       pl->seg_boundary < SZ_4G ? pl->seg_boundary : 0);
-	if (!pool)
-		return -ENOMEM;
-	/* Fill the pool now so the I/O path rarely allocates pages. */
-	n = min_t(u32, SGBLK_POOL_PREWARM,
-		  dev->conf.profile.bounce_pool_kb * SZ_1K / pl->bounce_size);
-	for (i = 0; i < n; i++) {
-		warm[i] = dma_pool_alloc(pool, GFP_KERNEL, &warm_dma[i]);
-		if (!warm[i])
-			break;
-	}
-	n = i;
-	for (i = 0; i < n; i++)
-		dma_pool_free(pool, warm[i], warm_dma[i]);
-
 	dma_pool_destroy(dev->pool);
 	dev->pool = pool;
 	return 0;
+
+err_mask:
+	/* Setting back a mask that was accepted before cannot fail. */
+	if (old_mask)
+		dma_set_coherent_mask(d, old_mask);
+	return ret;
 }
 
 /*
@@ -397,25 +443,30 @@ static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
 }
 
 /*
- * A mapping fails for want of IOMMU or swiotlb space, which other mappings
- * give back: the request is retried (BLK_STS_RESOURCE).  One that still
- * cannot be mapped after its whole timeout never will be (say, swiotlb
- * slots too small for it): it fails rather than being retried forever.
+ * Mapping space (IOMMU, swiotlb) and bounce buffers run short while other
+ * requests hold them, and come back: a request that finds none is retried
+ * (BLK_STS_RESOURCE).  One still without them after its whole timeout will
+ * not get them (swiotlb slots too small for it, the memory below the mask
+ * gone to other devices): it fails rather than being retried for ever.
  */
-static blk_status_t sgblk_map_failed(struct sgblk_dev *dev,
-				     struct sgblk_cmd *cmd, struct request *rq)
+static blk_status_t sgblk_dma_wait(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				   struct request *rq, bool pool)
 {
 	u64 now = ktime_get_ns();
 
-	if (!cmd->map_failed_at)
-		cmd->map_failed_at = now;
-	if (now - cmd->map_failed_at < jiffies_to_nsecs(rq->timeout))
+	if (!cmd->wait_since)
+		cmd->wait_since = now;
+	if (now - cmd->wait_since < jiffies_to_nsecs(rq->timeout))
 		return BLK_STS_RESOURCE;
-	cmd->map_failed_at = 0;
-	sgblk_stat_inc(dev, map_giveups);
-	pr_err_ratelimited("%s: %u bytes at sector %llu not mappable for %u ms, failing them\n",
-			   dev->disk->disk_name, blk_rq_bytes(rq),
-			   (u64)blk_rq_pos(rq), jiffies_to_msecs(rq->timeout));
+	cmd->wait_since = 0;
+	if (pool)
+		sgblk_stat_inc(dev, pool_giveups);
+	else
+		sgblk_stat_inc(dev, map_giveups);
+	pr_err_ratelimited("%s: no %s for %u bytes at sector %llu in %u ms, failing them\n",
+			   dev->disk->disk_name, pool ? "bounce buffers" : "DMA mapping",
+			   blk_rq_bytes(rq), (u64)blk_rq_pos(rq),
+			   jiffies_to_msecs(rq->timeout));
 	return BLK_STS_IOERR;
 }
 
@@ -428,8 +479,8 @@ static blk_status_t sgblk_map_failed(struct sgblk_dev *dev,
  * On success the device owns the mapping and cmd->descs is ready for the
  * engine.  Return: BLK_STS_OK; BLK_STS_RESOURCE when mapping or bounce
  * memory is short (nothing is left mapped or held: blk-mq retries);
- * BLK_STS_IOERR when the planner rejects the request or it could not be
- * mapped for its whole timeout.
+ * BLK_STS_IOERR when the planner rejects the request or it waited its whole
+ * timeout for mapping space or bounce buffers.
  */
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq)
@@ -450,9 +501,8 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	if (!cmd->mapped) {
 		sgblk_stat_inc(dev, map_errors);
-		return sgblk_map_failed(dev, cmd, rq);
+		return sgblk_dma_wait(dev, cmd, rq, false);
 	}
-	cmd->map_failed_at = 0;
 	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
 
 	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {
@@ -478,11 +528,12 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 					  cmd->plan.nbounce);
 			sgblk_unmap_sgl(d, cmd, dir);
 			sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
-			return BLK_STS_RESOURCE;
+			return sgblk_dma_wait(dev, cmd, rq, true);
 		}
 		if (dir == DMA_TO_DEVICE)
 			sgblk_bounce_fill(dev, cmd);
 	}
+	cmd->wait_since = 0;
 	sgblk_account(dev, cmd, seg_min);
 	sgblk_trace_plan(rq, &cmd->plan);
 	return BLK_STS_OK;

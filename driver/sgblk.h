@@ -62,8 +62,8 @@ enum sgblk_owner {
  * @owner: mapping ownership state
  * @status: completion status
  * @dropped: fault injection lost this request: only the timeout ends it
- * @map_failed_at: when this request's DMA mapping first failed (0: it has
- *	not, or it since succeeded)
+ * @wait_since: when this request first had to wait for a DMA mapping or
+ *	bounce buffers (0: it has not, or it since got them)
  * @timer: modelled latency for completion=timer
  * @dev: back pointer
  */
@@ -78,7 +78,7 @@ struct sgblk_cmd {
 	enum sgblk_owner owner;
 	blk_status_t status;
 	bool dropped;
-	u64 map_failed_at;
+	u64 wait_since;
 	struct hrtimer timer;
 	struct sgblk_dev *dev;
 };

@@ -106,6 +106,16 @@ kill -0 $fio_pid 2>/dev/null || fail "fio finished while every bounce allocation
 knob fail_pool_every 0
 wait $fio_pid || fail "starved writes did not complete intact after the knob was cleared"
 expect_stat errors -eq 0
+# Bounce buffers still missing after a whole io_timeout: the request fails.
+echo 1000 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"
+echo 0 >"$D/stats"
+knob fail_pool_every 1
+fio_errors --rw=write --bs=64k --mem_align=512 --size=256k --iodepth=2
+note "4 bouncing writes without bounce buffers: $ERRS errors"
+[ "$ERRS" = 4 ] || fail "4 writes starved of bounce buffers gave $ERRS errors"
+expect_stat pool_giveups -eq 4
+expect_stat errors -eq 4
+echo 30000 >/sys/block/sgblk0/queue/io_timeout || fail "io_timeout"
 verify_clean --mem_align=512
 set_profile none
 
