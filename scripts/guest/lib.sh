@@ -32,6 +32,22 @@ sgblk_load() {
 	done
 }
 
+# wait_node PATH [present|absent]: devtmpfs nodes come and go
+# asynchronously; wait up to 5 s for PATH to be a block device (or gone).
+wait_node() {
+	_w=0
+	while [ $_w -lt 100 ]; do
+		if [ "${2:-present}" = present ]; then
+			[ -b "$1" ] && return 0
+		else
+			[ -e "$1" ] || return 0
+		fi
+		sleep 0.05
+		_w=$((_w + 1))
+	done
+	fail "$1 not ${2:-present} after 5 s"
+}
+
 sgblk_unload() {
 	rmmod sgblk || fail "rmmod sgblk"
 }

@@ -10,19 +10,6 @@ CFS=/sys/kernel/config/sgblk
 ATTRS="capacity_mb backend bs submit_queues poll_queues queue_depth completion
 completion_nsec profile power index disk"
 
-# wait_node PATH present|absent: devtmpfs nodes come and go asynchronously.
-wait_node() {
-	i=0
-	while [ $i -lt 50 ]; do
-		if [ "$2" = present ]; then [ -b "$1" ] && return 0
-		else [ -e "$1" ] || return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$1 not $2 after 5 s"
-}
-
 # expect_attr ITEM ATTR VALUE
 expect_attr() {
 	v=$(cat "$CFS/$1/$2") || fail "cannot read $1/$2"

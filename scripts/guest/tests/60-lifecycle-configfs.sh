@@ -26,16 +26,6 @@ leftovers() {
 }
 ZERO="dev=0 block=0 debugfs=0 platform=0 configfs=0"
 
-# wait_node PATH: devtmpfs nodes appear asynchronously.
-wait_node() {
-	w=0
-	while [ ! -b "$1" ] && [ $w -lt 100 ]; do
-		sleep 0.05
-		w=$((w + 1))
-	done
-	[ -b "$1" ] || fail "$1 did not appear"
-}
-
 insmod "$SGBLK_KO" nr_devices=0 capacity_mb=4 queue_depth=8 || fail "insmod"
 cpus=$(awk -F- '{ print ($2 == "" ? $1 : $2) + 1 }' /sys/devices/system/cpu/possible)
 [ "$(leftovers)" = "$ZERO" ] || fail "not clean at start: $(leftovers)"

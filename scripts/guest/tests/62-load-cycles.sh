@@ -37,15 +37,6 @@ get() {
 	awk -v k="$2" '$1 == k { print $2 }' "$1"
 }
 
-wait_disk() {
-	w=0
-	while [ ! -b "/dev/$1" ] && [ $w -lt 50 ]; do
-		sleep 0.1
-		w=$((w + 1))
-	done
-	[ -b "/dev/$1" ] || fail "cycle $i: no /dev/$1"
-}
-
 dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2>/dev/null
 want=$(md5sum </tmp/pat)
 ios=0 verifies=0 cfsdisks=0
@@ -66,7 +57,7 @@ cycle() {
 	insmod "$SGBLK_KO" nr_devices=$nr capacity_mb=8 queue_depth=16 \
 		profile="$prof" completion="$comp" backend=$backend ||
 		fail "cycle $i: insmod $prof $comp $backend"
-	wait_disk sgblk$((nr - 1))
+	wait_node "/dev/sgblk$((nr - 1))"
 	if [ $((i % 5)) = 0 ] && [ $backend = memory ]; then
 		dd if=/tmp/pat of=/dev/sgblk0 bs=64k oflag=direct 2>/dev/null ||
 			fail "cycle $i: write"
@@ -84,7 +75,7 @@ cycle() {
 		echo 4 >"$CFS/c$i/capacity_mb"
 		echo 1 >"$CFS/c$i/power" || fail "cycle $i: power=1"
 		read -r d <"$CFS/c$i/disk"
-		wait_disk "$d"
+		wait_node "/dev/$d"
 		dd if=/tmp/pat of="/dev/$d" bs=64k oflag=direct 2>/dev/null ||
 			fail "cycle $i: write $d"
 		rmdir "$CFS/c$i" || fail "cycle $i: rmdir"
