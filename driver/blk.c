@@ -324,32 +324,25 @@ static const struct blk_mq_ops sgblk_mq_ops = {
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 {
 	struct request_queue *q = dev->disk->queue;
-	struct sgblk_profile old;
 	struct sgblk_qlimits lim = { };
 	int ret;
 
 	mutex_lock(&dev->profile_lock);
 	blk_mq_freeze_queue(q);
-	old = dev->conf.profile;
-	dev->conf.profile = *p;
-	ret = sgblk_dma_apply_profile(dev);
+	ret = sgblk_dma_apply_profile(dev, p);
 	if (ret)
-		goto err_conf;	/* the old DMA state is still in place */
+		goto out;	/* the old DMA state is still in place */
 	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
 	sgblk_dma_qlimits(dev, &lim);
 	ret = sgblk_update_limits(q, &lim);
-	if (ret)
-		goto err_restore;
-	blk_mq_unfreeze_queue(q);
-	mutex_unlock(&dev->profile_lock);
-	return 0;
-
-err_restore:
-	dev->conf.profile = old;
-	if (sgblk_dma_apply_profile(dev))
-		pr_err("%s: could not restore the DMA profile\n", dev->disk->disk_name);
-err_conf:
-	dev->conf.profile = old;
+	if (ret) {
+		if (sgblk_dma_apply_profile(dev, &dev->conf.profile))
+			pr_err("%s: could not restore the DMA profile\n",
+			       dev->disk->disk_name);
+		goto out;
+	}
+	dev->conf.profile = *p;
+out:
 	blk_mq_unfreeze_queue(q);
 	mutex_unlock(&dev->profile_lock);
 	return ret;

@@ -68,7 +68,7 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	if (ret)
 		goto err_unregister;
 	dev->iommu = iommu_get_domain_for_dev(&pdev->dev);
-	ret = sgblk_dma_apply_profile(dev);
+	ret = sgblk_dma_apply_profile(dev, &dev->conf.profile);
 	if (ret)
 		goto err_unregister;
 	return 0;
@@ -123,9 +123,10 @@ static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
 }
 
 /**
- * sgblk_dma_apply_profile - make the DMA side match conf.profile
+ * sgblk_dma_apply_profile - make the DMA side match a profile
  * @dev: the device; its queue is frozen (or not live yet), so no bounce
  *	buffer is held and no request is being mapped
+ * @p: the profile, which the caller makes dev->conf.profile on success
  *
  * The new bounce pool holds, from the start, the buffers the largest
  * request needs: memory below a small DMA mask is scarce (a mask under 32
@@ -137,9 +138,9 @@ static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
  * Return: 0, or a negative errno (-ENOMEM: no bounce memory below the
  * mask) with the previous profile's DMA state still in place.
  */
-int sgblk_dma_apply_profile(struct sgblk_dev *dev)
+int sgblk_dma_apply_profile(struct sgblk_dev *dev,
+			    const struct sgblk_profile *p)
 {
-	const struct sgblk_profile *p = &dev->conf.profile;
 	const struct sgplan_profile *pl = &p->plan;
 	struct device *d = sgblk_dma_dev(dev);
 	u64 old_mask = d->coherent_dma_mask;

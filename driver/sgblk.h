@@ -133,7 +133,8 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
 /* dma.c */
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
-int sgblk_dma_apply_profile(struct sgblk_dev *dev);
+int sgblk_dma_apply_profile(struct sgblk_dev *dev,
+			    const struct sgblk_profile *p);
 void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l);
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq);
