@@ -74,17 +74,20 @@ static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		return sts;
 	if (sgblk_inject_drop(dev, cmd)) {
 		/* Mapped and planned: it counts, like any accepted request. */
+		sgblk_dma_account(dev, cmd, rq);
 		sgblk_account_rq(dev, rq);
 		return BLK_STS_OK;
 	}
 	sts = sgblk_engine_run(dev, cmd, rq);
 	if (sts == BLK_STS_RESOURCE) {
-		/* Undo the mapping: blk-mq will send the request again. */
+		/* No store page: undo the mapping, then retry or give up. */
 		cmd->status = sts;
 		sgblk_dma_unmap(dev, cmd, rq);
-		return sts;
+		return sgblk_wait_or_fail(dev, cmd, rq, SGBLK_WAIT_STORE);
 	}
+	cmd->wait_since = 0;
 	cmd->status = sts;
+	sgblk_dma_account(dev, cmd, rq);
 	sgblk_account_rq(dev, rq);
 	return BLK_STS_OK;
 }
@@ -312,38 +315,55 @@ static const struct blk_mq_ops sgblk_mq_ops = {
 	.exit_request = sgblk_exit_request,
 };
 
+/*
+ * The queue limits of a device under a profile: built here only, for
+ * creation and for every profile switch alike.
+ */
+static void sgblk_dev_qlimits(struct sgblk_dev *dev,
+			      const struct sgblk_profile *p,
+			      struct sgblk_qlimits *lim)
+{
+	sgblk_profile_qlimits(p, dev->conf.bs, lim);
+	sgblk_dma_qlimits(dev, lim);
+	lim->max_discard_sectors = dev->conf.backend == SGBLK_BACKEND_MEMORY ?
+				   UINT_MAX >> SECTOR_SHIFT : 0;
+	lim->poll = dev->conf.poll_queues;
+}
+
 /**
  * sgblk_set_profile - switch a live device to another DMA profile
  * @dev: the device
  * @p: the new profile, already validated
  *
  * The queue is frozen for the switch: requests in flight complete under the
- * old profile, later ones start under the new one, none is lost or failed.
- * Return: 0, or a negative errno with the old profile still active.
+ * old profile, later ones start under the new one; the switch itself
+ * fails or loses none.
+ * Return: 0, or a negative errno with the old profile, its limits and its
+ * bounce pool still active.
  */
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 {
 	struct request_queue *q = dev->disk->queue;
 	struct sgblk_qlimits lim = { };
+	struct dma_pool *pool;
+	unsigned int memflags;
 	int ret;
 
 	mutex_lock(&dev->profile_lock);
-	blk_mq_freeze_queue(q);
-	ret = sgblk_dma_apply_profile(dev, p);
+	memflags = sgblk_freeze_queue(q);
+	ret = sgblk_dma_prepare(dev, p, &pool);
 	if (ret)
-		goto out;	/* the old DMA state is still in place */
-	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
-	sgblk_dma_qlimits(dev, &lim);
+		goto out;
+	sgblk_dev_qlimits(dev, p, &lim);
 	ret = sgblk_update_limits(q, &lim);
 	if (ret) {
-		if (sgblk_dma_apply_profile(dev, &dev->conf.profile))
-			pr_err("%s: could not restore the DMA profile\n",
-			       dev->disk->disk_name);
+		sgblk_dma_abort(dev, pool);
 		goto out;
 	}
+	sgblk_dma_commit(dev, p, pool);
 	dev->conf.profile = *p;
 out:
-	blk_mq_unfreeze_queue(q);
+	sgblk_unfreeze_queue(q, memflags);
 	mutex_unlock(&dev->profile_lock);
 	return ret;
 }
@@ -382,11 +402,7 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	if (ret)
 		goto err_dma;
 
-	sgblk_profile_qlimits(&dev->conf.profile, dev->conf.bs, &lim);
-	sgblk_dma_qlimits(dev, &lim);
-	lim.max_discard_sectors = dev->conf.backend == SGBLK_BACKEND_MEMORY ?
-				  UINT_MAX >> SECTOR_SHIFT : 0;
-	lim.poll = dev->conf.poll_queues;
+	sgblk_dev_qlimits(dev, &dev->conf.profile, &lim);
 	disk = sgblk_alloc_disk(set, &lim, dev);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);

@@ -11,6 +11,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
+#include <linux/sched/mm.h>
 
 /**
  * struct sgblk_qlimits - the queue limits sgblk hands to the block layer
@@ -168,5 +169,22 @@ static inline void sgblk_bdev_close(struct sgblk_bdev_ref *ref)
 }
 
 #endif
+
+/*
+ * While the queue is frozen, memory reclaim must not issue I/O that would
+ * wait on it: the frozen section runs in a noio scope.
+ */
+static inline unsigned int sgblk_freeze_queue(struct request_queue *q)
+{
+	blk_mq_freeze_queue(q);
+	return memalloc_noio_save();
+}
+
+static inline void sgblk_unfreeze_queue(struct request_queue *q,
+					unsigned int memflags)
+{
+	memalloc_noio_restore(memflags);
+	blk_mq_unfreeze_queue(q);
+}
 
 #endif /* SGBLK_COMPAT_H */

@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blktrace_api.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
 #include <linux/iommu.h>
@@ -58,19 +59,31 @@ static void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 int sgblk_dma_init(struct sgblk_dev *dev)
 {
 	struct platform_device *pdev;
+	struct dma_pool *pool;
 	int ret;
 
 	pdev = platform_device_register_simple(SGBLK_NAME, dev->index, NULL, 0);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
 	dev->pdev = pdev;
+	/*
+	 * The engine writes through the kernel's cached mapping of the pages
+	 * it reaches by DMA address; without coherent DMA an unmap would
+	 * invalidate those writes away on real hardware.
+	 */
+	if (!dev_is_dma_coherent(&pdev->dev)) {
+		dev_err(&pdev->dev, "DMA is not cache-coherent here: not supported\n");
+		ret = -EOPNOTSUPP;
+		goto err_unregister;
+	}
 	ret = dma_set_mask(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_unregister;
 	dev->iommu = iommu_get_domain_for_dev(&pdev->dev);
-	ret = sgblk_dma_apply_profile(dev, &dev->conf.profile);
+	ret = sgblk_dma_prepare(dev, &dev->conf.profile, &pool);
 	if (ret)
 		goto err_unregister;
+	sgblk_dma_commit(dev, &dev->conf.profile, pool);
 	return 0;
 
 err_unregister:
@@ -94,7 +107,7 @@ void sgblk_dma_exit(struct sgblk_dev *dev)
 
 /*
  * Take @n objects from @pool and give them back: dma_pool keeps the pages
- * until it is destroyed, so the pool can then always serve @n at once.
+ * until it is destroyed, so it can then serve @n at once without allocating.
  * Return: how many it got (allocation stops at the first failure).
  */
 static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
@@ -123,28 +136,29 @@ static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
 }
 
 /**
- * sgblk_dma_apply_profile - make the DMA side match a profile
- * @dev: the device; its queue is frozen (or not live yet), so no bounce
- *	buffer is held and no request is being mapped
- * @p: the profile, which the caller makes dev->conf.profile on success
+ * sgblk_dma_prepare - the DMA side of a profile, made ready but not used
+ * @dev: the device; its queue is frozen (or not live yet): no bounce buffer
+ *	is held and none is being taken
+ * @p: the profile
+ * @poolp: the new bounce pool, for sgblk_dma_commit() or sgblk_dma_abort()
  *
- * The new bounce pool holds, from the start, the buffers the largest
+ * The coherent mask, which dma_pool allocations obey, is set to the
+ * profile's; the new pool holds, from the start, the buffers the worst
  * request needs: memory below a small DMA mask is scarce (a mask under 32
- * bits leaves dma-direct the 16 MiB ZONE_DMA once a DMA32 page proves out of
- * reach) and a pool that could never grow would leave such a request
- * waiting for ever.  A device that cannot have them is refused, as a driver
- * whose probe cannot get its DMA memory.
+ * bits leaves dma-direct the 16 MiB ZONE_DMA once a DMA32 page proves out
+ * of reach) and a pool that could never grow would leave such a request
+ * waiting for its whole timeout.  A device that cannot have them is
+ * refused, as a driver whose probe cannot get its DMA memory.
  *
  * Return: 0, or a negative errno (-ENOMEM: no bounce memory below the
- * mask) with the previous profile's DMA state still in place.
+ * mask) with the device's DMA state unchanged.
  */
-int sgblk_dma_apply_profile(struct sgblk_dev *dev,
-			    const struct sgblk_profile *p)
+int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
+		      struct dma_pool **poolp)
 {
 	const struct sgplan_profile *pl = &p->plan;
 	struct device *d = sgblk_dma_dev(dev);
 	u64 old_mask = d->coherent_dma_mask;
-	struct sgblk_qlimits lim = { };
 	unsigned int need, extra;
 	struct dma_pool *pool;
 	char name[32];
@@ -166,7 +180,7 @@ int sgblk_dma_apply_profile(struct sgblk_dev *dev,
 		ret = -ENOMEM;
 		goto err_mask;
 	}
-	need = DIV_ROUND_UP(p->max_rq_bytes, pl->bounce_size);
+	need = sgblk_profile_bounce_bufs(p);
 	if (sgblk_pool_fill(pool, need, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) < need) {
 		pr_warn("%s: no %u KiB of bounce memory below the %u-bit DMA mask\n",
 			dev_name(d), need * pl->bounce_size / SZ_1K, pl->dma_mask_bits);
@@ -178,22 +192,7 @@ int sgblk_dma_apply_profile(struct sgblk_dev *dev,
 	extra = min_t(u32, SGBLK_POOL_PREWARM, p->bounce_pool_kb * SZ_1K / pl->bounce_size);
 	if (pl->dma_mask_bits >= 32 && extra > need)
 		sgblk_pool_fill(pool, extra, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-
-	/*
-	 * The DMA layer gets the limits the block layer gets (a page at
-	 * least), not the profile's: sub-page rules are the planner's job, as
-	 * the DMA mask is.  The DMA layer has to honour its limits for every
-	 * element it maps, and the block layer builds elements up to a page:
-	 * swiotlb cannot place a 4 KiB element in bounce slots (2 KiB each)
-	 * without crossing a 1 KiB boundary, so it would fail every such
-	 * mapping ("swiotlb buffer is full" with no slot used) and blk-mq
-	 * would retry the request forever.
-	 */
-	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
-	dma_set_max_seg_size(d, lim.max_segment_size);
-	dma_set_seg_boundary(d, lim.seg_boundary_mask);
-	dma_pool_destroy(dev->pool);
-	dev->pool = pool;
+	*poolp = pool;
 	return 0;
 
 err_mask:
@@ -203,10 +202,48 @@ err_mask:
 	return ret;
 }
 
+/**
+ * sgblk_dma_commit - switch the device to a prepared profile's DMA state
+ * @dev: the device, its queue frozen or not live yet
+ * @p: the profile sgblk_dma_prepare() was given
+ * @pool: the pool it returned; the old one is destroyed
+ *
+ * The DMA layer gets the limits the block layer gets (a page at least),
+ * not the profile's: sub-page rules are the planner's job, as the DMA mask
+ * is.  The DMA layer honours its limits for every element it maps, and the
+ * block layer builds elements up to a page: swiotlb cannot place a 4 KiB
+ * element in bounce slots (2 KiB each) without crossing a 1 KiB boundary,
+ * so it would fail every such mapping.
+ */
+void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
+		      struct dma_pool *pool)
+{
+	struct device *d = sgblk_dma_dev(dev);
+	struct sgblk_qlimits lim = { };
+
+	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
+	dma_set_max_seg_size(d, lim.max_segment_size);
+	dma_set_seg_boundary(d, lim.seg_boundary_mask);
+	dma_pool_destroy(dev->pool);
+	dev->pool = pool;
+}
+
+/**
+ * sgblk_dma_abort - drop a prepared profile, keeping the active one
+ * @dev: the device, its queue frozen
+ * @pool: the pool sgblk_dma_prepare() returned
+ */
+void sgblk_dma_abort(struct sgblk_dev *dev, struct dma_pool *pool)
+{
+	dma_pool_destroy(pool);
+	dma_set_coherent_mask(sgblk_dma_dev(dev),
+			      DMA_BIT_MASK(dev->conf.profile.plan.dma_mask_bits));
+}
+
 /*
  * One-element requests (most small I/O) are mapped as a single page, which
  * also checks the result with dma_mapping_error(); longer ones as a
- * scatterlist.  These four keep that choice in one place.
+ * scatterlist.  These two keep that choice in one place.
  */
 static unsigned int sgblk_map_sgl(struct device *d, struct sgblk_cmd *cmd,
 				  enum dma_data_direction dir)
@@ -232,26 +269,6 @@ static void sgblk_unmap_sgl(struct device *d, struct sgblk_cmd *cmd,
 	else
 		dma_unmap_page(d, sg_dma_address(cmd->sgl), sg_dma_len(cmd->sgl),
 			       dir);
-}
-
-static void sgblk_sync_sgl_for_cpu(struct device *d, struct sgblk_cmd *cmd,
-				   enum dma_data_direction dir)
-{
-	if (cmd->nents > 1)
-		dma_sync_sg_for_cpu(d, cmd->sgl, cmd->nents, dir);
-	else
-		dma_sync_single_for_cpu(d, sg_dma_address(cmd->sgl),
-					sg_dma_len(cmd->sgl), dir);
-}
-
-static void sgblk_sync_sgl_for_device(struct device *d, struct sgblk_cmd *cmd,
-				      enum dma_data_direction dir)
-{
-	if (cmd->nents > 1)
-		dma_sync_sg_for_device(d, cmd->sgl, cmd->nents, dir);
-	else
-		dma_sync_single_for_device(d, sg_dma_address(cmd->sgl),
-					   sg_dma_len(cmd->sgl), dir);
 }
 
 /**
@@ -311,6 +328,8 @@ static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	 * An injected failure counts per request, not per buffer, so a retry
 	 * can succeed; it strikes halfway to exercise the unwind below.
 	 */
+	if (unlikely(need > cap))
+		return -E2BIG;
 	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_POOL_EVERY]))
 		fail_at = cmd->plan.nbounce / 2;
 	if (atomic_long_add_return(need, &dev->pool_bytes) > cap) {
@@ -347,14 +366,16 @@ err_free:
 	return -ENOMEM;
 }
 
-/* Writes: the CPU fills the bounce buffers before the device owns them. */
+/*
+ * Writes: the CPU copies into the (coherent) bounce buffers before the
+ * engine runs.  It only reads the request's pages, which a DMA_TO_DEVICE
+ * mapping leaves valid, so they need no sync (under swiotlb one would
+ * copy the whole request to its slots again).
+ */
 static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 {
-	struct device *d = sgblk_dma_dev(dev);
 	unsigned int i;
 
-	sgblk_sync_sgl_for_cpu(d, cmd, DMA_TO_DEVICE);
-	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_CPU);
 	for (i = 0; i < cmd->plan.ndescs; i++) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
 
@@ -364,8 +385,6 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 				   ds->len, ds->req_off);
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, true);
 	}
-	sgblk_sync_sgl_for_device(d, cmd, DMA_TO_DEVICE);
-	sgblk_own_move(dev, cmd, SGBLK_OWN_CPU, SGBLK_OWN_DEVICE);
 }
 
 /* Reads: after unmap the CPU owns the pages and copies the bounces back. */
@@ -399,8 +418,18 @@ static void sgblk_trace_plan(struct request *rq, const struct sgplan_result *r)
 				  r->bounce_segs, r->bounce_bytes, r->nbounce, r->why);
 }
 
-static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			  u32 seg_min)
+/**
+ * sgblk_dma_account - count what mapping and planning did for a request
+ * @dev: the device
+ * @cmd: the request's driver data, mapped and planned
+ * @rq: the request
+ *
+ * Called once per request the device accepts, not per attempt: a request
+ * retried after a resource shortage is counted when it finally goes
+ * through, so every histogram sums to "requests".
+ */
+void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+		       struct request *rq)
 {
 	const struct sgplan_result *r = &cmd->plan;
 
@@ -420,9 +449,10 @@ static void sgblk_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			sgblk_stat_inc(dev, bounce_mask);
 	}
 	sgblk_hist_add(dev->stats, SGBLK_HIST_SG_ELEMS, cmd->nents);
-	sgblk_hist_add(dev->stats, SGBLK_HIST_SEG_MIN, seg_min);
+	sgblk_hist_add(dev->stats, SGBLK_HIST_SEG_MIN, cmd->seg_min);
 	sgblk_hist_add(dev->stats, SGBLK_HIST_DESCS, r->ndescs);
 	sgblk_hist_add(dev->stats, SGBLK_HIST_BOUNCE, r->bounce_bytes);
+	sgblk_trace_plan(rq, r);
 }
 
 /*
@@ -443,15 +473,29 @@ static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
 	return blk_rq_map_sg(rq->q, rq, sgl);
 }
 
-/*
- * Mapping space (IOMMU, swiotlb) and bounce buffers run short while other
- * requests hold them, and come back: a request that finds none is retried
- * (BLK_STS_RESOURCE).  One still without them after its whole timeout will
- * not get them (swiotlb slots too small for it, the memory below the mask
- * gone to other devices): it fails rather than being retried for ever.
+static const char *const sgblk_wait_what[] = {
+	[SGBLK_WAIT_MAP] = "DMA mapping",
+	[SGBLK_WAIT_POOL] = "bounce buffers",
+	[SGBLK_WAIT_STORE] = "backing store pages",
+};
+
+/**
+ * sgblk_wait_or_fail - a request found a resource short: retry or give up
+ * @dev: the device
+ * @cmd: the request's driver data, holding nothing (unmapped, no buffers)
+ * @rq: the request
+ * @what: what was short
+ *
+ * Mapping space (IOMMU, swiotlb), bounce buffers and store pages run short
+ * while other requests or the rest of the system hold them, and come back:
+ * the request is retried (BLK_STS_RESOURCE).  One still without them after
+ * its whole timeout will not get them (swiotlb slots too small for it, the
+ * memory below the mask gone to other devices): it fails.
+ *
+ * Return: BLK_STS_RESOURCE, or BLK_STS_IOERR once the timeout has passed.
  */
-static blk_status_t sgblk_dma_wait(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-				   struct request *rq, bool pool)
+blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				struct request *rq, enum sgblk_wait what)
 {
 	u64 now = ktime_get_ns();
 
@@ -460,12 +504,19 @@ static blk_status_t sgblk_dma_wait(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	if (now - cmd->wait_since < jiffies_to_nsecs(rq->timeout))
 		return BLK_STS_RESOURCE;
 	cmd->wait_since = 0;
-	if (pool)
-		sgblk_stat_inc(dev, pool_giveups);
-	else
+	switch (what) {
+	case SGBLK_WAIT_MAP:
 		sgblk_stat_inc(dev, map_giveups);
+		break;
+	case SGBLK_WAIT_POOL:
+		sgblk_stat_inc(dev, pool_giveups);
+		break;
+	case SGBLK_WAIT_STORE:
+		sgblk_stat_inc(dev, store_giveups);
+		break;
+	}
 	pr_err_ratelimited("%s: no %s for %u bytes at sector %llu in %u ms, failing them\n",
-			   dev->disk->disk_name, pool ? "bounce buffers" : "DMA mapping",
+			   dev->disk->disk_name, sgblk_wait_what[what],
 			   blk_rq_bytes(rq), (u64)blk_rq_pos(rq),
 			   jiffies_to_msecs(rq->timeout));
 	return BLK_STS_IOERR;
@@ -478,10 +529,12 @@ static blk_status_t sgblk_dma_wait(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
  * @rq: the request
  *
  * On success the device owns the mapping and cmd->descs is ready for the
- * engine.  Return: BLK_STS_OK; BLK_STS_RESOURCE when mapping or bounce
+ * engine; the caller accounts it (sgblk_dma_account()) once the device
+ * takes it.  Return: BLK_STS_OK; BLK_STS_RESOURCE when mapping or bounce
  * memory is short (nothing is left mapped or held: blk-mq retries);
- * BLK_STS_IOERR when the planner rejects the request or it waited its whole
- * timeout for mapping space or bounce buffers.
+ * BLK_STS_IOERR when the planner rejects the request, its bounce buffers
+ * exceed the pool, or it waited its whole timeout for mapping space or
+ * bounce buffers.
  */
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq)
@@ -489,7 +542,6 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	enum dma_data_direction dir = rq_dma_dir(rq);
 	struct device *d = sgblk_dma_dev(dev);
 	struct scatterlist *sg;
-	u32 seg_min = U32_MAX;
 	unsigned int i;
 	int ret;
 
@@ -502,14 +554,15 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	if (!cmd->mapped) {
 		sgblk_stat_inc(dev, map_errors);
-		return sgblk_dma_wait(dev, cmd, rq, false);
+		return sgblk_wait_or_fail(dev, cmd, rq, SGBLK_WAIT_MAP);
 	}
 	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
 
+	cmd->seg_min = U32_MAX;
 	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {
 		cmd->segs[i].addr = sg_dma_address(sg);
 		cmd->segs[i].len = sg_dma_len(sg);
-		seg_min = min(seg_min, sg_dma_len(sg));
+		cmd->seg_min = min(cmd->seg_min, sg_dma_len(sg));
 	}
 	/* The profile was validated when it was set. */
 	ret = sgplan_plan(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
@@ -522,21 +575,26 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		goto err_unmap;
 	}
 	if (cmd->plan.nbounce) {
-		if (sgblk_bounce_alloc(dev, cmd)) {
+		ret = sgblk_bounce_alloc(dev, cmd);
+		if (unlikely(ret == -E2BIG)) {
+			pr_err_ratelimited("%s: %u bounce buffers for %u bytes exceed the pool\n",
+					   dev->disk->disk_name, cmd->plan.nbounce,
+					   blk_rq_bytes(rq));
+			sgblk_stat_inc(dev, pool_giveups);
+			goto err_unmap;
+		}
+		if (ret) {
 			sgblk_stat_inc(dev, pool_exhausted);
 			blk_add_trace_msg(rq->q, "sgblk pool exhausted %llu+%u: %u buffers",
 					  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
 					  cmd->plan.nbounce);
 			sgblk_unmap_sgl(d, cmd, dir);
 			sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
-			return sgblk_dma_wait(dev, cmd, rq, true);
+			return sgblk_wait_or_fail(dev, cmd, rq, SGBLK_WAIT_POOL);
 		}
 		if (dir == DMA_TO_DEVICE)
 			sgblk_bounce_fill(dev, cmd);
 	}
-	cmd->wait_since = 0;
-	sgblk_account(dev, cmd, seg_min);
-	sgblk_trace_plan(rq, &cmd->plan);
 	return BLK_STS_OK;
 
 err_unmap:
@@ -561,7 +619,13 @@ void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	sgblk_unmap_sgl(sgblk_dma_dev(dev), cmd, dir);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 	if (cmd->plan.nbounce) {
-		if (dir == DMA_FROM_DEVICE && cmd->status == BLK_STS_OK)
+		/*
+		 * Only what the engine wrote goes back to the reader: the null
+		 * backend writes nothing, and a pool object still holds an
+		 * earlier request's data (its owner's, not the reader's).
+		 */
+		if (dir == DMA_FROM_DEVICE && cmd->status == BLK_STS_OK &&
+		    dev->conf.backend == SGBLK_BACKEND_MEMORY)
 			sgblk_bounce_drain(dev, cmd);
 		sgblk_bounce_free(dev, cmd);
 	}

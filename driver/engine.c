@@ -81,6 +81,11 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		sgblk_stat_inc(dev, own_violations);
 	if (unlikely(pl->max_descs && n > pl->max_descs))
 		sgblk_stat_inc(dev, rule_violations);
+	if (copy && write &&
+	    sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_STORE_EVERY])) {
+		sgblk_stat_inc(dev, injected_store_failures);
+		return BLK_STS_RESOURCE;
+	}
 	/* The store cursor stays valid for the whole request. */
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {

@@ -36,30 +36,67 @@ static const struct sgblk_preset sgblk_presets[] = {
 #define SGBLK_DEFAULT_POOL_KB	4096
 
 /*
+ * Bounce buffers of a device that bounces segment by segment (alignment,
+ * mask): each bounce run takes whole buffers, so the pool's worst case
+ * grows with the buffer size times the runs a request can hold.
+ */
+#define SGBLK_SEG_BOUNCE_SIZE	SZ_16K
+
+/**
+ * sgblk_profile_bounce_bufs - bounce buffers the largest request can need
+ * @p: a derived profile
+ *
+ * The one worst case both the profile check and the pool's prefill use.
+ * Return: the count (0 for a profile that never bounces).
+ */
+u32 sgblk_profile_bounce_bufs(const struct sgblk_profile *p)
+{
+	return sgplan_max_bounce(&p->plan, SGBLK_MAX_SEGMENTS, p->max_rq_bytes);
+}
+
+/*
  * One bounce buffer must be one legal descriptor: no larger than the
  * boundary or the maximum segment, a multiple of the alignment.  The largest
- * request is what the descriptor ring holds in the worst case.
+ * request is what the descriptor ring holds in the worst case, and what
+ * the bounce pool can serve in the worst case.
  */
 static int sgblk_profile_derive(struct sgblk_profile *p)
 {
 	struct sgplan_profile *pl = &p->plan;
 	u64 bsize = min_t(u64, pl->seg_boundary, SGBLK_MAX_BOUNCE_SIZE);
-	u64 rq;
+	u64 rq, pool_bufs, min_bufs;
+	u32 runs;
 
 	if (pl->max_seg_size >= 512)
 		bsize = min_t(u64, bsize, rounddown_pow_of_two(pl->max_seg_size));
 	pl->bounce_size = bsize;
 	if (sgplan_profile_check(pl))
 		return -EINVAL;
+	/* bounce buffers every run of a request may need beyond its bytes */
+	runs = sgplan_max_bounce(pl, SGBLK_MAX_SEGMENTS, 0);
+	if (runs > 1) {
+		/* still a multiple of dma_align, which bsize is */
+		bsize = min_t(u64, bsize, max_t(u32, SGBLK_SEG_BOUNCE_SIZE,
+						pl->dma_align));
+		pl->bounce_size = bsize;
+	}
 	rq = (u64)(SGBLK_RING_DESCS - 2 * SGBLK_MAX_SEGMENTS) * bsize;
 	if (pl->max_descs)
 		rq = min_t(u64, rq, (u64)pl->max_descs * bsize);
 	rq = min_t(u64, rq, SGBLK_MAX_RQ_BYTES);
+	/* Whatever its layout, one request must fit the pool. */
+	pool_bufs = (u64)p->bounce_pool_kb * SZ_1K / bsize;
+	min_bufs = runs ? runs + DIV_ROUND_UP(PAGE_SIZE, bsize) : 1;
+	if (pool_bufs < min_bufs) {
+		pr_info_ratelimited("profile refused: bounce_pool_kb must be at least %llu for %llu-byte bounce buffers\n",
+			min_bufs * bsize / SZ_1K, bsize);
+		return -EINVAL;
+	}
+	if (runs)
+		rq = min_t(u64, rq, (pool_bufs - runs) * bsize);
+	rq = round_down(rq, PAGE_SIZE);
 	if (rq < PAGE_SIZE)
 		return -EINVAL;	/* the block layer needs one page per request */
-	rq = round_down(rq, PAGE_SIZE);
-	if ((u64)p->bounce_pool_kb * SZ_1K < rq)
-		return -EINVAL;	/* one request must always fit the pool */
 	p->max_rq_bytes = rq;
 	return 0;
 }

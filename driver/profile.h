@@ -19,9 +19,10 @@
  * @name: the preset it came from, or "custom" once a field was changed
  * @plan: the rules the planner and the engine enforce; plan.bounce_size is
  *	derived (see sgblk_profile_derive()), not set by the user
- * @bounce_pool_kb: cap on bounce memory held at once; exhausting it
- *	requeues requests, it never fails them
+ * @bounce_pool_kb: cap on bounce memory held at once; requests that find
+ *	it exhausted wait (requeued) for up to their io_timeout
  * @max_rq_bytes: largest request, derived: what the descriptor ring holds
+ *	and the bounce pool serves in the worst case
  */
 struct sgblk_profile {
 	char name[SGBLK_PROFILE_NAME_LEN];
@@ -32,6 +33,7 @@ struct sgblk_profile {
 
 int sgblk_profile_preset(const char *name, struct sgblk_profile *p);
 int sgblk_profile_parse(char *buf, struct sgblk_profile *p);
+u32 sgblk_profile_bounce_bufs(const struct sgblk_profile *p);
 void sgblk_profile_show(struct seq_file *m, const struct sgblk_profile *p);
 void sgblk_profile_qlimits(const struct sgblk_profile *p, unsigned int lbs,
 			   struct sgblk_qlimits *l);

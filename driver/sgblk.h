@@ -47,7 +47,6 @@ struct sgblk_conf {
 enum sgblk_owner {
 	SGBLK_OWN_UNMAPPED,
 	SGBLK_OWN_DEVICE,
-	SGBLK_OWN_CPU,
 };
 
 /**
@@ -59,11 +58,12 @@ enum sgblk_owner {
  * @descs: planner output, SGBLK_RING_DESCS entries
  * @bounce_va: CPU address of each bounce buffer, indexed like @descs
  * @plan: what the planner did
+ * @seg_min: the smallest mapped element, bytes
  * @owner: mapping ownership state
  * @status: completion status
  * @dropped: fault injection lost this request: only the timeout ends it
- * @wait_since: when this request first had to wait for a DMA mapping or
- *	bounce buffers (0: it has not, or it since got them)
+ * @wait_since: when this request first had to wait for a DMA mapping,
+ *	bounce buffers or store pages (0: it has not, or it since went through)
  * @timer: modelled latency for completion=timer
  * @dev: back pointer
  */
@@ -75,6 +75,7 @@ struct sgblk_cmd {
 	struct sgplan_desc *descs;
 	void **bounce_va;
 	struct sgplan_result plan;
+	u32 seg_min;
 	enum sgblk_owner owner;
 	blk_status_t status;
 	bool dropped;
@@ -130,14 +131,28 @@ int sgblk_blk_create(struct sgblk_dev *dev);
 void sgblk_blk_destroy(struct sgblk_dev *dev);
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
 
+/* What a request waited for before it gave up (sgblk_wait_or_fail()). */
+enum sgblk_wait {
+	SGBLK_WAIT_MAP,
+	SGBLK_WAIT_POOL,
+	SGBLK_WAIT_STORE,
+};
+
 /* dma.c */
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
-int sgblk_dma_apply_profile(struct sgblk_dev *dev,
-			    const struct sgblk_profile *p);
+int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
+		      struct dma_pool **poolp);
+void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
+		      struct dma_pool *pool);
+void sgblk_dma_abort(struct sgblk_dev *dev, struct dma_pool *pool);
 void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l);
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq);
+void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+		       struct request *rq);
+blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				struct request *rq, enum sgblk_wait what);
 void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		     struct request *rq);
 

@@ -216,86 +216,50 @@ int sgplan_profile_check(const struct sgplan_profile *p)
 	return 0;
 }
 
-/**
- * sgplan_max_descs() - upper bound of descriptors for a request
- * @p: profile
- * @nsegs: number of input segments
- * @bytes: total request bytes
- *
- * Lets the caller size the descriptor array before planning.  Let m be
- * bounce_size: the profile rules make it a power of two that divides
- * seg_boundary and is <= max_seg_size.  A direct segment is cut into
- * boundary windows; a whole window yields ceil(seg_boundary / max_seg_size)
- * <= seg_boundary / m pieces, and each of the at most two partial windows
- * at its ends (w bytes) yields <= w / m + 1.  So a segment of len bytes
- * gives <= len / m + 2 descriptors.  A bounce run of L bytes gives
- * ceil(L / m) <= L / m + 1 and holds at least one segment.  Summing gives
- * bytes / m + 2 * nsegs.  A budget cut only lowers the count, and a
- * successful plan never exceeds max_descs, so a non-zero max_descs caps
- * the bound too.
- *
- * Return: the bound (saturated to U32_MAX), or 0 for an invalid profile.
+/*
+ * Misaligned or out-of-mask segments are bounced one by one; otherwise only
+ * a descriptor budget can make the planner bounce (one tail run).
  */
-u32 sgplan_max_descs(const struct sgplan_profile *p, u32 nsegs, u64 bytes)
+static bool sgplan_bounces_segments(const struct sgplan_profile *p)
 {
-	u64 n;
+	return p->dma_align > 1 || p->dma_mask_bits < 64;
+}
 
-	if (sgplan_profile_check(p))
+/**
+ * sgplan_max_bounce() - most bounce buffers one request can need
+ * @p: valid profile
+ * @nsegs: input segments of the request, at most
+ * @bytes: request bytes, at most
+ *
+ * A run of L bytes takes ceil(L / bounce_size) <= L / bounce_size + 1
+ * buffers.  Two runs are always separated by a direct segment (a run ends
+ * only at an eligible segment it does not absorb), so there are at most
+ * ceil(nsegs / 2) of them, plus the tail run of a budget cut.  Without
+ * per-segment bouncing that tail run is the only one.  (A segment that
+ * wraps past 2^64, never a real DMA mapping, is bounced under any mask and
+ * is not covered.)
+ *
+ * Return: the bound; what a bounce pool must hold to serve any request.
+ */
+u32 sgplan_max_bounce(const struct sgplan_profile *p, u32 nsegs, u64 bytes)
+{
+	u64 runs, n;
+
+	runs = p->max_descs ? 1 : 0;
+	if (sgplan_bounces_segments(p))
+		runs += nsegs / 2 + (nsegs & 1);
+	if (!runs)
 		return 0;
-	n = (bytes >> sgplan_log2(p->bounce_size)) + 2 * (u64)nsegs;
+	n = (bytes >> sgplan_log2(p->bounce_size)) + runs;
 	if (p->max_descs && n > p->max_descs)
 		n = p->max_descs;
-	if (n > SGPLAN_U32_MAX)
-		n = SGPLAN_U32_MAX;
-	return n;
+	return n > SGPLAN_U32_MAX ? SGPLAN_U32_MAX : n;
 }
 
 static int sgplan_fail(struct sgplan_result *res, int err)
 {
 	sgplan_zero(res);
 	return err;
-}
-
-/**
- * sgplan_build() - turn one request's DMA segments into device descriptors
- * @p: device profile
- * @segs: DMA-mapped segments in request order, each len > 0
- * @nsegs: number of segments
- * @descs: output array; bounce descriptors get addr 0 for the caller to
- *	fill with a bounce buffer address
- * @max_out: capacity of @descs (sgplan_max_descs() is always enough)
- * @res: counters of what was done
- *
- * Descriptors cover the request exactly once and in order, each one obeys
- * every rule of @p, and bytes are bounced only where splitting cannot meet
- * a rule.  The request must be shorter than 4 GiB (req_off is 32-bit).
- * On error *@res is zeroed and the contents of @descs are undefined.
- *
- * Return: 0 on success; -EINVAL for an invalid profile, an empty request,
- * a zero-length segment or a request of 4 GiB or more; -E2BIG if no plan
- * fits max_descs; -ENOSPC if @max_out is too small for the plan.
- */
-int sgplan_build(const struct sgplan_profile *p,
-		 const struct sgplan_seg *segs, u32 nsegs,
-		 struct sgplan_desc *descs, u32 max_out,
-		 struct sgplan_result *res)
-{
-	u64 total = 0;
-	u32 i;
-
-	if (!res)
-		return -EINVAL;
-	sgplan_zero(res);
-	if (sgplan_profile_check(p) || !segs || !nsegs || (!descs && max_out))
-		return -EINVAL;
-	for (i = 0; i < nsegs; i++) {
-		if (!segs[i].len)
-			return -EINVAL;
-		total += segs[i].len;
-	}
-	if (total > SGPLAN_U32_MAX)
-		return -EINVAL;
-	return sgplan_plan(p, segs, nsegs, descs, max_out, res);
 }
 
 /*
@@ -443,6 +407,88 @@ int sgplan_plan(const struct sgplan_profile *p,
 	return 0;
 }
 
+#ifndef __KERNEL__
+/*
+ * Entry points with argument checks for host tests, fuzzers and
+ * benchmarks; the module calls sgplan_plan() with what it has validated.
+ */
+
+/**
+ * sgplan_max_descs() - upper bound of descriptors for a request
+ * @p: profile
+ * @nsegs: number of input segments
+ * @bytes: total request bytes
+ *
+ * Lets the caller size the descriptor array before planning.  Let m be
+ * bounce_size: the profile rules make it a power of two that divides
+ * seg_boundary and is <= max_seg_size.  A direct segment is cut into
+ * boundary windows; a whole window yields ceil(seg_boundary / max_seg_size)
+ * <= seg_boundary / m pieces, and each of the at most two partial windows
+ * at its ends (w bytes) yields <= w / m + 1.  So a segment of len bytes
+ * gives <= len / m + 2 descriptors.  A bounce run of L bytes gives
+ * ceil(L / m) <= L / m + 1 and holds at least one segment.  Summing gives
+ * bytes / m + 2 * nsegs.  A budget cut only lowers the count, and a
+ * successful plan never exceeds max_descs, so a non-zero max_descs caps
+ * the bound too.
+ *
+ * Return: the bound (saturated to U32_MAX), or 0 for an invalid profile.
+ */
+u32 sgplan_max_descs(const struct sgplan_profile *p, u32 nsegs, u64 bytes)
+{
+	u64 n;
+
+	if (sgplan_profile_check(p))
+		return 0;
+	n = (bytes >> sgplan_log2(p->bounce_size)) + 2 * (u64)nsegs;
+	if (p->max_descs && n > p->max_descs)
+		n = p->max_descs;
+	if (n > SGPLAN_U32_MAX)
+		n = SGPLAN_U32_MAX;
+	return n;
+}
+
+/**
+ * sgplan_build() - turn one request's DMA segments into device descriptors
+ * @p: device profile
+ * @segs: DMA-mapped segments in request order, each len > 0
+ * @nsegs: number of segments
+ * @descs: output array; bounce descriptors get addr 0 for the caller to
+ *	fill with a bounce buffer address
+ * @max_out: capacity of @descs (sgplan_max_descs() is always enough)
+ * @res: counters of what was done
+ *
+ * Descriptors cover the request exactly once and in order, each one obeys
+ * every rule of @p, and bytes are bounced only where splitting cannot meet
+ * a rule.  The request must be shorter than 4 GiB (req_off is 32-bit).
+ * On error *@res is zeroed and the contents of @descs are undefined.
+ *
+ * Return: 0 on success; -EINVAL for an invalid profile, an empty request,
+ * a zero-length segment or a request of 4 GiB or more; -E2BIG if no plan
+ * fits max_descs; -ENOSPC if @max_out is too small for the plan.
+ */
+int sgplan_build(const struct sgplan_profile *p,
+		 const struct sgplan_seg *segs, u32 nsegs,
+		 struct sgplan_desc *descs, u32 max_out,
+		 struct sgplan_result *res)
+{
+	u64 total = 0;
+	u32 i;
+
+	if (!res)
+		return -EINVAL;
+	sgplan_zero(res);
+	if (sgplan_profile_check(p) || !segs || !nsegs || (!descs && max_out))
+		return -EINVAL;
+	for (i = 0; i < nsegs; i++) {
+		if (!segs[i].len)
+			return -EINVAL;
+		total += segs[i].len;
+	}
+	if (total > SGPLAN_U32_MAX)
+		return -EINVAL;
+	return sgplan_plan(p, segs, nsegs, descs, max_out, res);
+}
+
 /**
  * sgplan_desc_ok() - check one descriptor against a profile
  * @p: profile
@@ -462,3 +508,4 @@ int sgplan_desc_ok(const struct sgplan_profile *p, u64 addr, u32 len,
 {
 	return sgplan_legal(p, addr, len, last) ? 0 : -EINVAL;
 }
+#endif /* !__KERNEL__ */

@@ -120,16 +120,20 @@ static inline bool sgplan_legal(const struct sgplan_profile *p, u64 addr,
 }
 
 int sgplan_profile_check(const struct sgplan_profile *p);
+u32 sgplan_max_bounce(const struct sgplan_profile *p, u32 nsegs, u64 bytes);
+int sgplan_plan(const struct sgplan_profile *p,
+		const struct sgplan_seg *segs, u32 nsegs,
+		struct sgplan_desc *descs, u32 max_out,
+		struct sgplan_result *res);
+
+#ifndef __KERNEL__
 u32 sgplan_max_descs(const struct sgplan_profile *p, u32 nsegs, u64 bytes);
 int sgplan_build(const struct sgplan_profile *p,
 		 const struct sgplan_seg *segs, u32 nsegs,
 		 struct sgplan_desc *descs, u32 max_out,
 		 struct sgplan_result *res);
-int sgplan_plan(const struct sgplan_profile *p,
-		const struct sgplan_seg *segs, u32 nsegs,
-		struct sgplan_desc *descs, u32 max_out,
-		struct sgplan_result *res);
 int sgplan_desc_ok(const struct sgplan_profile *p, u64 addr, u32 len,
 		   bool last);
+#endif
 
 #endif /* SGPLAN_H */

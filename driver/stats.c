@@ -26,6 +26,7 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_pool_giveups] = "pool_giveups",
 	[SGBLK_STAT_map_errors] = "map_errors",
 	[SGBLK_STAT_map_giveups] = "map_giveups",
+	[SGBLK_STAT_store_giveups] = "store_giveups",
 	[SGBLK_STAT_own_violations] = "own_violations",
 	[SGBLK_STAT_rule_violations] = "rule_violations",
 	[SGBLK_STAT_engine_faults] = "engine_faults",
@@ -37,6 +38,7 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_injected_pool_failures] = "injected_pool_failures",
 	[SGBLK_STAT_injected_drops] = "injected_drops",
 	[SGBLK_STAT_injected_map_failures] = "injected_map_failures",
+	[SGBLK_STAT_injected_store_failures] = "injected_store_failures",
 };
 
 static const char *const sgblk_hist_names[] = {

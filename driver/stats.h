@@ -26,6 +26,7 @@ enum sgblk_stat {
 	SGBLK_STAT_pool_giveups,
 	SGBLK_STAT_map_errors,
 	SGBLK_STAT_map_giveups,
+	SGBLK_STAT_store_giveups,
 	SGBLK_STAT_own_violations,
 	SGBLK_STAT_rule_violations,
 	SGBLK_STAT_engine_faults,
@@ -37,6 +38,7 @@ enum sgblk_stat {
 	SGBLK_STAT_injected_pool_failures,
 	SGBLK_STAT_injected_drops,
 	SGBLK_STAT_injected_map_failures,
+	SGBLK_STAT_injected_store_failures,
 	SGBLK_NR_STATS
 };
 

@@ -97,6 +97,17 @@ static u32 ref_seg_why(const struct sgplan_profile *p,
 /* ------------------------------------------------------------------ */
 /* check_invariants: the contract, checked on any successful plan */
 
+/* sgplan_max_bounce() covers segments that do not wrap past 2^64 */
+static bool segs_wrap(const struct sgplan_seg *s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].addr + s[i].len - 1 < s[i].addr)
+			return true;
+	return false;
+}
+
 static bool check_invariants(const struct sgplan_profile *p,
 			     const struct sgplan_seg *segs, u32 n,
 			     const struct sgplan_desc *descs,
@@ -117,6 +128,12 @@ static bool check_invariants(const struct sgplan_profile *p,
 	bound = sgplan_max_descs(p, n, total);
 	if (res->ndescs > bound) {
 		fail("ndescs %u > sgplan_max_descs %llu", res->ndescs,
+		     (unsigned long long)bound);
+		goto out;
+	}
+	bound = sgplan_max_bounce(p, n, total);
+	if (!segs_wrap(segs, n) && res->nbounce > bound) {
+		fail("nbounce %u > sgplan_max_bounce %llu", res->nbounce,
 		     (unsigned long long)bound);
 		goto out;
 	}

@@ -48,8 +48,8 @@ bad_values() {
 	dbg_profile) printf '%s\n' "$GENERIC_BAD" bogus "none x" "seg_boundary=1000" \
 		"seg_boundary=0" "seg_boundary=-1" "seg_boundary=18446744073709551616" \
 		"max_seg_size=4294967296" "dma_align=3" "dma_mask_bits=65" \
-		"max_descs=1" "bounce_pool_kb=0" "nokey=1" "=1" "seg_boundary=" \
-		"seg_boundary=4096 junk" ;;
+		"max_descs=1" "bounce_pool_kb=0" "dma_align=4096 bounce_pool_kb=1024" \
+		"nokey=1" "=1" "seg_boundary=" "seg_boundary=4096 junk" ;;
 	capacity_mb) printf '%s\n' "$GENERIC_BAD" 0 1048577 ;;
 	backend) printf '%s\n' "$GENERIC_BAD" tape mem "memory null" 0 ;;
 	bs) printf '%s\n' "$GENERIC_BAD" 0 1 511 1000 1024 2048 8192 ;;
@@ -72,7 +72,7 @@ kind_of() {
 	dbg:profile) echo dbg_profile ;;
 	dbg:corrupt_bounce | dbg:own_fatal) echo knob01 ;;
 	dbg:fail_request_every | dbg:fail_pool_every | dbg:fail_map_every | \
-	dbg:drop_request_every) echo u32 ;;
+	dbg:drop_request_every | dbg:fail_store_every) echo u32 ;;
 	dbg:fail_request_percent) echo percent ;;
 	dbg:hist | dbg:store_pages) echo ro ;;
 	root:features) echo ro ;;
@@ -88,8 +88,8 @@ kind_of() {
 # through eval in sweep_dir).
 # shellcheck disable=SC2034
 TABLE_dbg="stats profile corrupt_bounce own_fatal fail_request_every
-fail_pool_every fail_map_every drop_request_every fail_request_percent hist
-store_pages"
+fail_pool_every fail_map_every drop_request_every fail_store_every
+fail_request_percent hist store_pages"
 # shellcheck disable=SC2034
 TABLE_root="features"
 # shellcheck disable=SC2034

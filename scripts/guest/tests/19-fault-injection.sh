@@ -39,7 +39,7 @@ expect_errors_match() {
 # device with the counters that must stay zero clean.
 verify_clean() {
 	for k in fail_request_every fail_request_percent fail_pool_every \
-		fail_map_every drop_request_every; do
+		fail_map_every drop_request_every fail_store_every; do
 		knob $k 0
 	done
 	echo 0 >"$D/stats"

@@ -1,0 +1,25 @@
+# The null backend moves no data: a read must leave the reader's buffer as
+# it was, even when the request is bounced.  Bounce buffers are recycled
+# pool objects that still hold an earlier request's data (possibly another
+# user's); copying them back would hand that data to the reader.  Only
+# visible with init_on_alloc=0 (Debian's default zeroes every pool object).
+. /sgblk/guest/lib.sh
+
+grep -qw 'init_on_alloc=0' /proc/cmdline ||
+	skip "needs init_on_alloc=0 (pool objects are zeroed otherwise)"
+# 24-bit mask: every request is bounced.
+sgblk_load capacity_mb=16 backend=null profile=none
+set_profile "dma_mask_bits=24"
+yes SGBLK-STALE-MARKER | head -c 65536 >/tmp/marker
+for i in 1 2 3; do
+	dd if=/tmp/marker of=/dev/sgblk0 bs=64k count=1 oflag=direct 2>/dev/null ||
+		fail "write $i"
+	dd if=/dev/sgblk0 of=/tmp/got bs=64k count=1 iflag=direct 2>/dev/null ||
+		fail "read $i"
+	grep -q SGBLK-STALE /tmp/got &&
+		fail "read $i returned the data of an earlier write through a bounce buffer"
+done
+# The path was taken: both directions bounced.
+expect_stat bounce_mask -ge 6
+expect_clean
+sgblk_unload
