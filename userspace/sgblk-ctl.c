@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,22 +101,31 @@ static void json_error(bool json)
 	errno = e;
 }
 
-static int usage_fail(const char *fmt, const char *arg)
+static int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_fail(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", prog);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, " (see %s help)\n", prog);
 	return EXIT_USAGE;
 }
 
-/* "4096", "64k", "1M", "0x1000": bytes; false on garbage or overflow. */
+/*
+ * "4096", "64k", "1M", "0x1000": bytes; false on garbage or overflow.  It
+ * must start with a digit: strtoull() would skip blanks and negate a sign.
+ */
 static bool parse_size(const char *s, uint64_t *out)
 {
 	unsigned long long v;
 	unsigned int shift = 0;
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !isdigit((unsigned char)*s))
 		return false;
 	errno = 0;
 	v = strtoull(s, &end, 0);
@@ -163,8 +173,11 @@ static bool parse_disk(const char *s, int32_t *index, char *name)
 		snprintf(name, SGBLK_DISK_NAME_LEN, "sgblk%ld", v);
 		return true;
 	}
-	if (strlen(s) >= SGBLK_DISK_NAME_LEN || strchr(s, '/'))
+	if (!*s || strlen(s) >= SGBLK_DISK_NAME_LEN)
 		return false;
+	for (end = (char *)s; *end; end++)
+		if (!isalnum((unsigned char)*end) && *end != '-' && *end != '_')
+			return false;
 	*index = -1;
 	snprintf(name, SGBLK_DISK_NAME_LEN, "%s", s);
 	return true;
@@ -420,6 +433,19 @@ struct faults {
 	uint64_t val[FK_NR];
 };
 
+/* parse_size syntax, or '-' and that: stored as two's complement. */
+static bool parse_signed(const char *s, uint64_t *out)
+{
+	uint64_t v;
+
+	if (*s != '-')
+		return parse_size(s, out);
+	if (!parse_size(s + 1, &v) || v > (uint64_t)INT64_MAX + 1)
+		return false;
+	*out = -v;
+	return true;
+}
+
 static int parse_faults(char *arg, struct faults *f)
 {
 	char *tok, *save = NULL;
@@ -447,11 +473,9 @@ static int parse_faults(char *arg, struct faults *f)
 					break;
 			if (i == FK_NR)
 				return usage_fail("unknown fault '%s'", tok);
-			/* index=-1 is meaningful: accept a sign there. */
-			if (eq[1] == '-')
-				f->val[i] = (uint64_t)strtoll(eq + 1, NULL, 0);
-			else if (!parse_size(eq + 1, &f->val[i]))
-				return usage_fail("fault '%s': bad value", tok);
+			/* Negative values (index=-1) are meaningful faults too. */
+			if (!parse_signed(eq + 1, &f->val[i]))
+				return usage_fail("fault '%s': bad value '%s'", tok, eq + 1);
 			f->set[i] = true;
 		} else {
 			return usage_fail("unknown fault '%s'", tok);
@@ -546,7 +570,7 @@ static int cmd_biogen(int argc, char **argv)
 		.bio_size = 64 << 10, .inflight = 8, .repeat = 1, .seed = 1,
 	};
 	char disk[SGBLK_DISK_NAME_LEN] = "sgblk0";
-	const char *layout = "contig";
+	const char *layout = "contig", *len_arg = "1m";
 	struct layout_ent *ents = NULL;
 	struct check ck = { .first = UINT64_MAX };
 	struct ubuf ub = { 0 };
@@ -584,6 +608,11 @@ static int cmd_biogen(int argc, char **argv)
 			break;
 		case 'O':
 		case 'l':
+			len_arg = optarg;
+			ret = biogen_num(&a, opts, c, optarg);
+			if (ret)
+				return ret;
+			break;
 		case 'S':
 		case 'b':
 		case 'i':
@@ -617,7 +646,7 @@ static int cmd_biogen(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			return usage_fail("%s", "bad biogen option");
+			return usage_fail("bad biogen option");
 		}
 	}
 	if (optind != argc)
@@ -632,7 +661,8 @@ static int cmd_biogen(int argc, char **argv)
 		/* The kernel judges the length; keep ours sane for mmap. */
 		if (a.len > (1ULL << 30)) {
 			free(ents);
-			return usage_fail("--len %s: too large for a user buffer", "");
+			return usage_fail("bad --len '%s': more than 1g for a user buffer",
+					  len_arg);
 		}
 		ret = ubuf_build(&ub, ents, nents, a.len);
 		free(ents);
@@ -664,7 +694,7 @@ static int cmd_biogen(int argc, char **argv)
 		a.iov = (uintptr_t)p;
 	}
 	if ((f.unmapped_buf || f.readonly_buf) && !ub.n) {
-		ret = usage_fail("%s", "unmapped-buf/readonly-buf need --source user");
+		ret = usage_fail("unmapped-buf/readonly-buf need --source user");
 		goto out;
 	}
 	if (f.unmapped_buf) {
@@ -692,8 +722,14 @@ static int cmd_biogen(int argc, char **argv)
 		a.disk_index = (int32_t)f.val[FK_INDEX];
 	if (f.set[FK_SIZE])
 		a.size = f.val[FK_SIZE];
+	/* The tail byte at +3 past the struct must lie inside @size. */
 	if (f.tail && !f.set[FK_SIZE])
 		a.size = sizeof(a) + 8;
+	if (f.tail && a.size < sizeof(a) + 4) {
+		ret = usage_fail("fault 'tail' needs size=%zu or more, not %u",
+				 sizeof(a) + 4, a.size);
+		goto out;
+	}
 	/* The request as the kernel reads it: @size bytes, tail zero or not. */
 	req_size = a.size > sizeof(a) ? a.size : sizeof(a);
 	if (req_size > (1 << 20))
@@ -894,7 +930,7 @@ static int parse_dbg_opts(int argc, char **argv, char *disk, bool *json)
 			usage(stdout);
 			return -1;
 		default:
-			return usage_fail("%s", "bad option");
+			return usage_fail("bad option");
 		}
 	}
 	return 0;
@@ -1024,7 +1060,7 @@ static int cmd_profile(int argc, char **argv)
 					 i > optind ? " " : "", argv[i]);
 
 			if (w < 0 || (size_t)w >= sizeof(buf) - used)
-				return usage_fail("profile: value too long%s", "");
+				return usage_fail("profile: value too long");
 			used += w;
 		}
 		ret = dbg_write(disk, "profile", buf);
@@ -1042,10 +1078,12 @@ static int cmd_profile(int argc, char **argv)
 		if (sscanf(line, "%63s %127s", key, val) != 2)
 			continue;
 		if (json) {
-			char *end;
+			/* A JSON number: digits, no sign, no leading zero. */
+			bool num = val[0] >= '1' && val[0] <= '9' &&
+				   strspn(val, "0123456789") == strlen(val);
 
-			strtoull(val, &end, 10);
-			printf(*end ? ",\"%s\":\"%s\"" : ",\"%s\":%s", key, val);
+			num |= !strcmp(val, "0");
+			printf(num ? ",\"%s\":%s" : ",\"%s\":\"%s\"", key, val);
 		} else {
 			printf("  %-16s %s\n", key, val);
 		}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sgblk-uring option parsing and validation. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -87,13 +88,16 @@ static int bad(const char *opt, const char *val, const char *why)
 	return -1;
 }
 
-/* Unsigned decimal (or 0x hex) with an optional k/m/g/t binary suffix. */
+/*
+ * Unsigned decimal (or 0x hex) with an optional k/m/g/t binary suffix.  It
+ * must start with a digit: strtoull() would skip any blank and negate a sign.
+ */
 static int parse_u64(const char *s, bool suffix, uint64_t *v)
 {
 	unsigned int shift = 0;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 0);
