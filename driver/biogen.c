@@ -246,21 +246,6 @@ static int sgblk_bg_submit(struct sgblk_bg *bg)
 	return ret;
 }
 
-/* Pattern fill of @len bytes at @p standing for device offset @devoff. */
-static void sgblk_bg_fill(u8 *p, u64 len, u64 seed, u64 devoff)
-{
-	__le64 w;
-
-	for (; len && (devoff & 7); len--)
-		*p++ = sgblk_pattern_byte(seed, devoff++);
-	for (; len >= 8; len -= 8, p += 8, devoff += 8) {
-		w = cpu_to_le64(sgblk_pattern_word(seed, devoff >> 3));
-		memcpy(p, &w, 8);
-	}
-	for (; len; len--)
-		*p++ = sgblk_pattern_byte(seed, devoff++);
-}
-
 /* Streaming data check: counts 512-byte device blocks with a bad byte. */
 struct sgblk_bg_check {
 	u64 seed;
@@ -269,24 +254,6 @@ struct sgblk_bg_check {
 	u64 first;
 };
 
-static bool sgblk_bg_same(const u8 *p, u64 len, u64 seed, u64 devoff)
-{
-	__le64 w;
-
-	for (; len && (devoff & 7); len--)
-		if (*p++ != sgblk_pattern_byte(seed, devoff++))
-			return false;
-	for (; len >= 8; len -= 8, p += 8, devoff += 8) {
-		memcpy(&w, p, 8);
-		if (le64_to_cpu(w) != sgblk_pattern_word(seed, devoff >> 3))
-			return false;
-	}
-	for (; len; len--)
-		if (*p++ != sgblk_pattern_byte(seed, devoff++))
-			return false;
-	return true;
-}
-
 static void sgblk_bg_check(struct sgblk_bg_check *ck, const u8 *p, u64 len,
 			   u64 devoff)
 {
@@ -294,7 +261,7 @@ static void sgblk_bg_check(struct sgblk_bg_check *ck, const u8 *p, u64 len,
 		u64 blk = devoff / SGBLK_BG_BLOCK;
 		u64 n = min_t(u64, len, SGBLK_BG_BLOCK - devoff % SGBLK_BG_BLOCK);
 
-		if (ck->bad_block != blk + 1 && !sgblk_bg_same(p, n, ck->seed, devoff)) {
+		if (ck->bad_block != blk + 1 && !sgblk_pattern_same(p, n, ck->seed, devoff)) {
 			if (!ck->mismatches)
 				ck->first = blk * SGBLK_BG_BLOCK;
 			ck->mismatches++;
@@ -433,8 +400,8 @@ static int sgblk_bg_alloc(struct sgblk_bg *bg)
 	for (pos = 0; pos < a->len; pos += n) {
 		n = min_t(u64, a->len - pos, SZ_64K);
 		if (bg->write)
-			sgblk_bg_fill(sgblk_bg_data(bg) + pos, n, a->seed,
-				      (a->sector << SECTOR_SHIFT) + pos);
+			sgblk_pattern_fill(sgblk_bg_data(bg) + pos, n, a->seed,
+					   (a->sector << SECTOR_SHIFT) + pos);
 		else
 			memset(sgblk_bg_data(bg) + pos, SGBLK_BG_POISON, n);
 		cond_resched();

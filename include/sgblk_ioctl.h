@@ -20,6 +20,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include "sgblk_pattern.h"
 
 #define SGBLK_CTL_NAME		"sgblk-ctl"
 #define SGBLK_IOC_MAGIC		0xB9
@@ -105,7 +106,7 @@ struct sgblk_iovec {
  * @iovcnt: USER: entries at @iov, 1..SGBLK_BIOGEN_MAX_IOVCNT; their lengths
  *	must add up to @len.  0 for the other sources.
  * @iov: USER: user address of struct sgblk_iovec[@iovcnt]; 0 otherwise
- * @seed: pattern seed (see sgblk_pattern_word()): VMALLOC/KMALLOC writes
+ * @seed: pattern seed (sgblk_pattern.h): VMALLOC/KMALLOC writes
  *	store it, F_VERIFY reads check it
  * @reserved_in: must be zero
  *
@@ -158,26 +159,6 @@ struct sgblk_biogen {
 #define SGBLK_BIOGEN_SIZE_VER0	240	/* the first published size */
 
 #define SGBLK_IOC_BIOGEN	_IOWR(SGBLK_IOC_MAGIC, 1, struct sgblk_biogen)
-
-/*
- * The data pattern: a function of the seed and the absolute device byte
- * offset only, so data written through one source (or by the caller) can be
- * checked when read through another.  The 8 bytes at device offset 8 * k
- * are sgblk_pattern_word(seed, k) in little-endian order (splitmix64).
- */
-static inline __u64 sgblk_pattern_word(__u64 seed, __u64 k)
-{
-	__u64 z = seed + (k + 1) * 0x9e3779b97f4a7c15ULL;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static inline __u8 sgblk_pattern_byte(__u64 seed, __u64 devoff)
-{
-	return (__u8)(sgblk_pattern_word(seed, devoff >> 3) >> ((devoff & 7) * 8));
-}
 
 /* FNV-1a 64 (@checksum): start from SGBLK_FNV_INIT, feed bytes in order. */
 #define SGBLK_FNV_INIT		0xcbf29ce484222325ULL

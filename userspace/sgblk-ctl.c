@@ -8,7 +8,6 @@
  * data mismatches or a checksum disagreement.
  */
 #include <ctype.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -183,40 +182,7 @@ static bool parse_disk(const char *s, int32_t *index, char *name)
 	return true;
 }
 
-/* ---- the data pattern, over a list of iovecs ---- */
-
-static void fill_range(uint8_t *p, uint64_t len, uint64_t seed, uint64_t devoff)
-{
-	uint64_t w;
-
-	for (; len && (devoff & 7); len--)
-		*p++ = sgblk_pattern_byte(seed, devoff++);
-	for (; len >= 8; len -= 8, p += 8, devoff += 8) {
-		w = htole64(sgblk_pattern_word(seed, devoff >> 3));
-		memcpy(p, &w, 8);
-	}
-	for (; len; len--)
-		*p++ = sgblk_pattern_byte(seed, devoff++);
-}
-
-static bool same_range(const uint8_t *p, uint64_t len, uint64_t seed,
-		       uint64_t devoff)
-{
-	uint64_t w;
-
-	for (; len && (devoff & 7); len--)
-		if (*p++ != sgblk_pattern_byte(seed, devoff++))
-			return false;
-	for (; len >= 8; len -= 8, p += 8, devoff += 8) {
-		memcpy(&w, p, 8);
-		if (le64toh(w) != sgblk_pattern_word(seed, devoff >> 3))
-			return false;
-	}
-	for (; len; len--)
-		if (*p++ != sgblk_pattern_byte(seed, devoff++))
-			return false;
-	return true;
-}
+/* ---- the data check (the pattern is sgblk_pattern.h's) ---- */
 
 struct check {
 	uint64_t seed;
@@ -234,7 +200,7 @@ static void check_range(struct check *ck, const uint8_t *p, uint64_t len,
 
 		if (n > len)
 			n = len;
-		if (ck->bad_block != blk + 1 && !same_range(p, n, ck->seed, devoff)) {
+		if (ck->bad_block != blk + 1 && !sgblk_pattern_same(p, n, ck->seed, devoff)) {
 			if (!ck->mismatches)
 				ck->first = blk * 512;
 			ck->mismatches++;
@@ -384,8 +350,8 @@ static void ubuf_fill(struct ubuf *b, uint64_t seed, uint64_t devoff)
 	unsigned int i;
 
 	for (i = 0; i < b->n; i++) {
-		fill_range((uint8_t *)(uintptr_t)b->iov[i].base, b->iov[i].len,
-			   seed, devoff);
+		sgblk_pattern_fill((void *)(uintptr_t)b->iov[i].base,
+				   b->iov[i].len, seed, devoff);
 		devoff += b->iov[i].len;
 	}
 }
