@@ -92,6 +92,9 @@ for opt in --depth --bs --threads --runtime --ios --size --seed --mix; do
 done
 bad "--layout 'misaligned: 512'" "$uring" --layout "misaligned: 512" /nonexistent
 bad "--layout 'scatter:-1'" "$uring" --layout "scatter:-1" /nonexistent
+bad "--no-fill needs --verify" "$uring" --no-fill --rw read /nonexistent
+bad "--no-fill needs --verify" "$uring" --no-fill --verify --rw randrw /nonexistent
+expect 1 "/nonexistent" "$uring" --no-fill --verify --rw read /nonexistent
 expect 1 "/nonexistent" "$uring" --depth 4 --bs 4k --ios 0x10 /nonexistent
 expect 0 "" "$uring" --help
 
