@@ -7,10 +7,10 @@
  * filesystem buffers (XFS, bio_add_vmalloc) is done here explicitly, so each
  * way of building I/O can be measured and checked against the same device.
  *
- * Every argument check and every allocation and pin happens before the first
- * bio is submitted; a job either fails with nothing submitted or runs to the
- * end (a fatal signal stops submission, and in-flight bios are always
- * waited for).
+ * Every argument check, the buffer allocation and every pin happen before
+ * the first bio is submitted.  After that a job runs to the end unless a
+ * fatal signal (-EINTR) or a bio that cannot be built (-ENOMEM) stops
+ * submission; either way every bio in flight is waited for before return.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,7 +19,9 @@
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -29,7 +31,18 @@
 #include "sgblk.h"
 #include "compat.h"
 
-/* Read buffers start out holding this, so stale data never passes. */
+/*
+ * Test hook: sleep this many milliseconds (at most 10 s) between looking the
+ * disk up and opening it, so that a test can remove the disk and give its
+ * dev_t to another in that window (guest test 31-biogen-reuse).  0, the
+ * default, is off; the parameter is root-only (0600).
+ */
+static unsigned int sgblk_biogen_open_delay_ms;
+module_param_named(biogen_open_delay_ms, sgblk_biogen_open_delay_ms, uint, 0600);
+MODULE_PARM_DESC(biogen_open_delay_ms,
+		 "test only: ms between the bio builder's disk lookup and open (0)");
+
+/* Read buffers start out holding this: a block no read filled fails the check. */
 #define SGBLK_BG_POISON		0xa5
 #define SGBLK_BG_BLOCK		512
 
@@ -51,8 +64,8 @@ struct sgblk_bg_iov {
  * @pages: USER: pinned pages of every iovec, in order
  * @npinned: entries of @pages holding a pin
  * @npages: entries of @pages
- * @kbuf: VMALLOC/KMALLOC: the allocation; data starts at @kbuf + buf_offset
- * @korder: KMALLOC: page allocation order
+ * @kbuf: VMALLOC/CONTIG: the allocation; data starts at @kbuf + buf_offset
+ * @korder: CONTIG: page allocation order
  * @max_segs: most pieces any bio needs (its bio_alloc nr_vecs)
  * @slot: completed once per finished bio, consumed once per submitted bio
  * @errors: bios completed with an error
@@ -88,7 +101,7 @@ static char *sgblk_bg_data(const struct sgblk_bg *bg)
 /*
  * The next piece of the stream at @c, at most @max bytes: the largest run
  * that one bio_add_page() can take (within a page for USER and VMALLOC, the
- * whole run for the physically contiguous KMALLOC buffer).
+ * whole run for the physically contiguous CONTIG buffer).
  */
 static unsigned int sgblk_bg_piece(struct sgblk_bg *bg,
 				   struct sgblk_bg_cursor *c, u64 max,
@@ -186,7 +199,7 @@ static struct bio *sgblk_bg_build(struct sgblk_bg *bg, struct sgblk_bg_cursor *c
 	bio->bi_private = bg;
 	while (len) {
 		n = sgblk_bg_piece(bg, c, len, &page, &off);
-		/* sgblk_bg_plan() sized the bio: this cannot fall short. */
+		/* sgblk_bg_plan() sized the bio; falling short is a bug here. */
 		if (WARN_ON_ONCE(bio_add_page(bio, page, n, off) != n)) {
 			bio_put(bio);
 			return NULL;
@@ -380,7 +393,12 @@ static void sgblk_bg_unpin(struct sgblk_bg *bg)
 	kvfree(bg->iov);
 }
 
-/* VMALLOC / KMALLOC: allocate and fill (writes) or poison (reads). */
+/*
+ * VMALLOC / CONTIG: allocate and fill (writes) or poison (reads).  CONTIG
+ * comes straight from the page allocator: one physically contiguous,
+ * page-aligned block of 2^order pages, as kmalloc would hand out above
+ * KMALLOC_MAX_CACHE_SIZE.
+ */
 static int sgblk_bg_alloc(struct sgblk_bg *bg)
 {
 	struct sgblk_biogen *a = bg->a;
@@ -442,7 +460,7 @@ static int sgblk_bg_check_args(const struct sgblk_biogen *a)
 		return -EINVAL;
 	if (memchr_inv(a->reserved_in, 0, sizeof(a->reserved_in)))
 		return -EINVAL;
-	if (a->op > SGBLK_BIOGEN_OP_WRITE || a->source > SGBLK_BIOGEN_SRC_KMALLOC)
+	if (a->op > SGBLK_BIOGEN_OP_WRITE || a->source > SGBLK_BIOGEN_SRC_CONTIG)
 		return -EINVAL;
 	if (a->disk_index < -1 ||
 	    !memchr(a->disk_name, '\0', sizeof(a->disk_name)))
@@ -464,7 +482,7 @@ static int sgblk_bg_check_args(const struct sgblk_biogen *a)
 	}
 	if (a->iov || a->iovcnt || a->buf_offset >= PAGE_SIZE)
 		return -EINVAL;
-	if (a->source == SGBLK_BIOGEN_SRC_KMALLOC &&
+	if (a->source == SGBLK_BIOGEN_SRC_CONTIG &&
 	    a->len + a->buf_offset > SGBLK_BIOGEN_MAX_CONTIG)
 		return -E2BIG;
 	return 0;
@@ -491,8 +509,10 @@ static int sgblk_bg_check_disk(struct sgblk_bg *bg)
  * @a: the arguments, copied in; the outputs are filled in on success
  *
  * Return: 0 (bio errors and data mismatches are reported in @a), or a
- * negative errno with nothing submitted (-EINTR: a fatal signal stopped
- * submission; what was submitted has completed).
+ * negative errno: before submission nothing was submitted (-ENODEV also when
+ * the disk found is not the one opened); -EINTR (fatal signal) and -ENOMEM
+ * (a bio could not be built) can stop a job part way, and what was
+ * submitted has completed.
  */
 int sgblk_biogen_run(struct sgblk_biogen *a)
 {
@@ -510,10 +530,16 @@ int sgblk_biogen_run(struct sgblk_biogen *a)
 	ret = sgblk_dev_find_devt(a->disk_index, a->disk_name, &devt);
 	if (ret)
 		return ret;
+	if (sgblk_biogen_open_delay_ms)
+		msleep_interruptible(min(sgblk_biogen_open_delay_ms, 10000U));
 	ret = sgblk_bdev_open(devt, bg.write, &ref);
 	if (ret)
 		return ret;
 	bg.bdev = ref.bdev;
+	/* @devt may belong to another disk by now: write nothing there. */
+	ret = sgblk_dev_check_bdev(ref.bdev, a->disk_index, a->disk_name);
+	if (ret)
+		goto out_close;
 	ret = sgblk_bg_check_disk(&bg);
 	if (ret)
 		goto out_close;

@@ -39,13 +39,16 @@
  *  VMALLOC  a kernel vmalloc buffer of @len + @buf_offset bytes, the data
  *           starting @buf_offset bytes into its first page; one bio_vec per
  *           page at most (vmalloc_to_page).
- *  KMALLOC  physically contiguous pages (what kmalloc gives above 8 KiB),
- *           page aligned, data at @buf_offset; each bio is one multi-page
- *           bio_vec.  @len + @buf_offset <= SGBLK_BIOGEN_MAX_CONTIG.
+ *  CONTIG   physically contiguous pages from the page allocator (what
+ *           kmalloc hands out above 8 KiB), page aligned, data at
+ *           @buf_offset; each bio is one multi-page bio_vec.
+ *           @len + @buf_offset <= SGBLK_BIOGEN_MAX_CONTIG.
  */
 #define SGBLK_BIOGEN_SRC_USER		0
 #define SGBLK_BIOGEN_SRC_VMALLOC	1
-#define SGBLK_BIOGEN_SRC_KMALLOC	2
+#define SGBLK_BIOGEN_SRC_CONTIG		2
+/* The first name of CONTIG, kept for existing callers. */
+#define SGBLK_BIOGEN_SRC_KMALLOC	SGBLK_BIOGEN_SRC_CONTIG
 
 /* struct sgblk_biogen.flags */
 /* Reads: compare the data with the seeded pattern (output: mismatches). */
@@ -60,7 +63,7 @@
 
 /* Caps: beyond them -E2BIG (counts and sizes), zero is -EINVAL. */
 #define SGBLK_BIOGEN_MAX_LEN		(64U << 20)	/* @len */
-#define SGBLK_BIOGEN_MAX_CONTIG		(4U << 20)	/* KMALLOC buffer */
+#define SGBLK_BIOGEN_MAX_CONTIG		(4U << 20)	/* CONTIG buffer */
 #define SGBLK_BIOGEN_MAX_BIO		(4U << 20)	/* @bio_size */
 #define SGBLK_BIOGEN_MAX_IOVCNT		1024U		/* @iovcnt */
 #define SGBLK_BIOGEN_MAX_INFLIGHT	256U		/* @inflight (-EINVAL) */
@@ -101,12 +104,12 @@ struct sgblk_iovec {
  * @len: bytes per repetition, <= SGBLK_BIOGEN_MAX_LEN
  * @inflight: bios outstanding at most, 1..SGBLK_BIOGEN_MAX_INFLIGHT
  * @repeat: repetitions, 1..SGBLK_BIOGEN_MAX_REPEAT
- * @buf_offset: VMALLOC/KMALLOC: data offset in the first page (< 4096);
+ * @buf_offset: VMALLOC/CONTIG: data offset in the first page (< 4096);
  *	must be 0 for USER
  * @iovcnt: USER: entries at @iov, 1..SGBLK_BIOGEN_MAX_IOVCNT; their lengths
  *	must add up to @len.  0 for the other sources.
  * @iov: USER: user address of struct sgblk_iovec[@iovcnt]; 0 otherwise
- * @seed: pattern seed (sgblk_pattern.h): VMALLOC/KMALLOC writes
+ * @seed: pattern seed (sgblk_pattern.h): VMALLOC/CONTIG writes
  *	store it, F_VERIFY reads check it
  * @reserved_in: must be zero
  *

@@ -66,7 +66,7 @@ static int parse_faults(char *arg, struct faults *f)
 }
 
 static const char *const op_names[] = { "read", "write" };
-static const char *const src_names[] = { "user", "vmalloc", "kmalloc" };
+static const char *const src_names[] = { "user", "vmalloc", "contig" };
 
 static void print_hex_or_null(bool json, const char *key, bool have, uint64_t v)
 {
@@ -173,8 +173,9 @@ int cmd_biogen(int argc, char **argv)
 				a.source = SGBLK_BIOGEN_SRC_USER;
 			else if (!strcmp(optarg, "vmalloc"))
 				a.source = SGBLK_BIOGEN_SRC_VMALLOC;
-			else if (!strcmp(optarg, "kmalloc") || !strcmp(optarg, "pages"))
-				a.source = SGBLK_BIOGEN_SRC_KMALLOC;
+			else if (!strcmp(optarg, "contig") || !strcmp(optarg, "kmalloc") ||
+				 !strcmp(optarg, "pages"))
+				a.source = SGBLK_BIOGEN_SRC_CONTIG;
 			else
 				return usage_fail("bad --source '%s'", optarg);
 			break;
