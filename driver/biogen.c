@@ -7,10 +7,10 @@
  * filesystem buffers (XFS, bio_add_vmalloc) is done here explicitly, so each
  * way of building I/O can be measured and checked against the same device.
  *
- * Every argument check and every allocation and pin happens before the first
- * bio is submitted; a job either fails with nothing submitted or runs to the
- * end (a fatal signal stops submission, and in-flight bios are always
- * waited for).
+ * Every argument check, the buffer allocation and every pin happen before
+ * the first bio is submitted.  After that a job runs to the end unless a
+ * fatal signal (-EINTR) or a bio that cannot be built (-ENOMEM) stops
+ * submission; either way every bio in flight is waited for before return.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,7 +19,9 @@
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -29,7 +31,18 @@
 #include "sgblk.h"
 #include "compat.h"
 
-/* Read buffers start out holding this, so stale data never passes. */
+/*
+ * Test hook: sleep this many milliseconds (at most 10 s) between looking the
+ * disk up and opening it, so that a test can remove the disk and give its
+ * dev_t to another in that window (guest test 31-biogen-reuse).  0, the
+ * default, is off; the parameter is root-only (0600).
+ */
+static unsigned int sgblk_biogen_open_delay_ms;
+module_param_named(biogen_open_delay_ms, sgblk_biogen_open_delay_ms, uint, 0600);
+MODULE_PARM_DESC(biogen_open_delay_ms,
+		 "test only: ms between the bio builder's disk lookup and open (0)");
+
+/* Read buffers start out holding this: a block no read filled fails the check. */
 #define SGBLK_BG_POISON		0xa5
 #define SGBLK_BG_BLOCK		512
 
@@ -51,8 +64,8 @@ struct sgblk_bg_iov {
  * @pages: USER: pinned pages of every iovec, in order
  * @npinned: entries of @pages holding a pin
  * @npages: entries of @pages
- * @kbuf: VMALLOC/KMALLOC: the allocation; data starts at @kbuf + buf_offset
- * @korder: KMALLOC: page allocation order
+ * @kbuf: VMALLOC/CONTIG: the allocation; data starts at @kbuf + buf_offset
+ * @korder: CONTIG: page allocation order
  * @max_segs: most pieces any bio needs (its bio_alloc nr_vecs)
  * @slot: completed once per finished bio, consumed once per submitted bio
  * @errors: bios completed with an error
@@ -88,7 +101,7 @@ static char *sgblk_bg_data(const struct sgblk_bg *bg)
 /*
  * The next piece of the stream at @c, at most @max bytes: the largest run
  * that one bio_add_page() can take (within a page for USER and VMALLOC, the
- * whole run for the physically contiguous KMALLOC buffer).
+ * whole run for the physically contiguous CONTIG buffer).
  */
 static unsigned int sgblk_bg_piece(struct sgblk_bg *bg,
 				   struct sgblk_bg_cursor *c, u64 max,
@@ -186,7 +199,7 @@ static struct bio *sgblk_bg_build(struct sgblk_bg *bg, struct sgblk_bg_cursor *c
 	bio->bi_private = bg;
 	while (len) {
 		n = sgblk_bg_piece(bg, c, len, &page, &off);
-		/* sgblk_bg_plan() sized the bio: this cannot fall short. */
+		/* sgblk_bg_plan() sized the bio; falling short is a bug here. */
 		if (WARN_ON_ONCE(bio_add_page(bio, page, n, off) != n)) {
 			bio_put(bio);
 			return NULL;
@@ -246,21 +259,6 @@ static int sgblk_bg_submit(struct sgblk_bg *bg)
 	return ret;
 }
 
-/* Pattern fill of @len bytes at @p standing for device offset @devoff. */
-static void sgblk_bg_fill(u8 *p, u64 len, u64 seed, u64 devoff)
-{
-	__le64 w;
-
-	for (; len && (devoff & 7); len--)
-		*p++ = sgblk_pattern_byte(seed, devoff++);
-	for (; len >= 8; len -= 8, p += 8, devoff += 8) {
-		w = cpu_to_le64(sgblk_pattern_word(seed, devoff >> 3));
-		memcpy(p, &w, 8);
-	}
-	for (; len; len--)
-		*p++ = sgblk_pattern_byte(seed, devoff++);
-}
-
 /* Streaming data check: counts 512-byte device blocks with a bad byte. */
 struct sgblk_bg_check {
 	u64 seed;
@@ -269,24 +267,6 @@ struct sgblk_bg_check {
 	u64 first;
 };
 
-static bool sgblk_bg_same(const u8 *p, u64 len, u64 seed, u64 devoff)
-{
-	__le64 w;
-
-	for (; len && (devoff & 7); len--)
-		if (*p++ != sgblk_pattern_byte(seed, devoff++))
-			return false;
-	for (; len >= 8; len -= 8, p += 8, devoff += 8) {
-		memcpy(&w, p, 8);
-		if (le64_to_cpu(w) != sgblk_pattern_word(seed, devoff >> 3))
-			return false;
-	}
-	for (; len; len--)
-		if (*p++ != sgblk_pattern_byte(seed, devoff++))
-			return false;
-	return true;
-}
-
 static void sgblk_bg_check(struct sgblk_bg_check *ck, const u8 *p, u64 len,
 			   u64 devoff)
 {
@@ -294,7 +274,7 @@ static void sgblk_bg_check(struct sgblk_bg_check *ck, const u8 *p, u64 len,
 		u64 blk = devoff / SGBLK_BG_BLOCK;
 		u64 n = min_t(u64, len, SGBLK_BG_BLOCK - devoff % SGBLK_BG_BLOCK);
 
-		if (ck->bad_block != blk + 1 && !sgblk_bg_same(p, n, ck->seed, devoff)) {
+		if (ck->bad_block != blk + 1 && !sgblk_pattern_same(p, n, ck->seed, devoff)) {
 			if (!ck->mismatches)
 				ck->first = blk * SGBLK_BG_BLOCK;
 			ck->mismatches++;
@@ -413,7 +393,12 @@ static void sgblk_bg_unpin(struct sgblk_bg *bg)
 	kvfree(bg->iov);
 }
 
-/* VMALLOC / KMALLOC: allocate and fill (writes) or poison (reads). */
+/*
+ * VMALLOC / CONTIG: allocate and fill (writes) or poison (reads).  CONTIG
+ * comes straight from the page allocator: one physically contiguous,
+ * page-aligned block of 2^order pages, as kmalloc would hand out above
+ * KMALLOC_MAX_CACHE_SIZE.
+ */
 static int sgblk_bg_alloc(struct sgblk_bg *bg)
 {
 	struct sgblk_biogen *a = bg->a;
@@ -433,8 +418,8 @@ static int sgblk_bg_alloc(struct sgblk_bg *bg)
 	for (pos = 0; pos < a->len; pos += n) {
 		n = min_t(u64, a->len - pos, SZ_64K);
 		if (bg->write)
-			sgblk_bg_fill(sgblk_bg_data(bg) + pos, n, a->seed,
-				      (a->sector << SECTOR_SHIFT) + pos);
+			sgblk_pattern_fill(sgblk_bg_data(bg) + pos, n, a->seed,
+					   (a->sector << SECTOR_SHIFT) + pos);
 		else
 			memset(sgblk_bg_data(bg) + pos, SGBLK_BG_POISON, n);
 		cond_resched();
@@ -475,7 +460,7 @@ static int sgblk_bg_check_args(const struct sgblk_biogen *a)
 		return -EINVAL;
 	if (memchr_inv(a->reserved_in, 0, sizeof(a->reserved_in)))
 		return -EINVAL;
-	if (a->op > SGBLK_BIOGEN_OP_WRITE || a->source > SGBLK_BIOGEN_SRC_KMALLOC)
+	if (a->op > SGBLK_BIOGEN_OP_WRITE || a->source > SGBLK_BIOGEN_SRC_CONTIG)
 		return -EINVAL;
 	if (a->disk_index < -1 ||
 	    !memchr(a->disk_name, '\0', sizeof(a->disk_name)))
@@ -497,7 +482,7 @@ static int sgblk_bg_check_args(const struct sgblk_biogen *a)
 	}
 	if (a->iov || a->iovcnt || a->buf_offset >= PAGE_SIZE)
 		return -EINVAL;
-	if (a->source == SGBLK_BIOGEN_SRC_KMALLOC &&
+	if (a->source == SGBLK_BIOGEN_SRC_CONTIG &&
 	    a->len + a->buf_offset > SGBLK_BIOGEN_MAX_CONTIG)
 		return -E2BIG;
 	return 0;
@@ -524,8 +509,10 @@ static int sgblk_bg_check_disk(struct sgblk_bg *bg)
  * @a: the arguments, copied in; the outputs are filled in on success
  *
  * Return: 0 (bio errors and data mismatches are reported in @a), or a
- * negative errno with nothing submitted (-EINTR: a fatal signal stopped
- * submission; what was submitted has completed).
+ * negative errno: before submission nothing was submitted (-ENODEV also when
+ * the disk found is not the one opened); -EINTR (fatal signal) and -ENOMEM
+ * (a bio could not be built) can stop a job part way, and what was
+ * submitted has completed.
  */
 int sgblk_biogen_run(struct sgblk_biogen *a)
 {
@@ -543,10 +530,16 @@ int sgblk_biogen_run(struct sgblk_biogen *a)
 	ret = sgblk_dev_find_devt(a->disk_index, a->disk_name, &devt);
 	if (ret)
 		return ret;
+	if (sgblk_biogen_open_delay_ms)
+		msleep_interruptible(min(sgblk_biogen_open_delay_ms, 10000U));
 	ret = sgblk_bdev_open(devt, bg.write, &ref);
 	if (ret)
 		return ret;
 	bg.bdev = ref.bdev;
+	/* @devt may belong to another disk by now: write nothing there. */
+	ret = sgblk_dev_check_bdev(ref.bdev, a->disk_index, a->disk_name);
+	if (ret)
+		goto out_close;
 	ret = sgblk_bg_check_disk(&bg);
 	if (ret)
 		goto out_close;

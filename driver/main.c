@@ -252,8 +252,9 @@ void sgblk_dev_destroy(struct sgblk_dev *dev)
  * @name: disk name ("sgblk3"), used when @index is -1
  * @devt: filled in
  *
- * The caller opens the block device by @devt; that open fails cleanly if
- * the device went away in between, so no reference is held here.
+ * No reference is held: the device may go away, and its dev_t be reused by
+ * another disk, before the caller opens @devt.  The caller must check what
+ * it opened with sgblk_dev_check_bdev().
  * Return: 0, or -ENODEV.
  */
 int sgblk_dev_find_devt(int index, const char *name, dev_t *devt)
@@ -267,6 +268,39 @@ int sgblk_dev_find_devt(int index, const char *name, dev_t *devt)
 		    !strcmp(dev->disk->disk_name, name)) {
 			*devt = disk_devt(dev->disk);
 			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&sgblk_devices_lock);
+	return ret;
+}
+
+/**
+ * sgblk_dev_check_bdev - is @bdev the whole disk of the device named so?
+ * @bdev: a block device opened by the dev_t sgblk_dev_find_devt() returned
+ * @index: as for sgblk_dev_find_devt()
+ * @name: as for sgblk_dev_find_devt()
+ *
+ * Between the lookup and the open the device can be removed and its dev_t
+ * handed to another disk or partition.  While the device is listed here its
+ * disk is not deleted, and the open @bdev pins its gendisk, so comparing the
+ * gendisk pointers under the lock is enough.
+ * Return: 0, or -ENODEV if @bdev is not (or no longer) that sgblk disk.
+ */
+int sgblk_dev_check_bdev(struct block_device *bdev, int index, const char *name)
+{
+	struct sgblk_dev *dev;
+	int ret = -ENODEV;
+
+	if (bdev_is_partition(bdev))
+		return -ENODEV;
+	mutex_lock(&sgblk_devices_lock);
+	list_for_each_entry(dev, &sgblk_devices, list) {
+		if (index >= 0 ? dev->index == index :
+		    !strcmp(dev->disk->disk_name, name)) {
+			if (dev->disk == bdev->bd_disk &&
+			    bdev->bd_disk->private_data == dev)
+				ret = 0;
 			break;
 		}
 	}

@@ -125,6 +125,7 @@ int sgblk_conf_from_params(struct sgblk_conf *conf);
 struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf);
 void sgblk_dev_destroy(struct sgblk_dev *dev);
 int sgblk_dev_find_devt(int index, const char *name, dev_t *devt);
+int sgblk_dev_check_bdev(struct block_device *bdev, int index, const char *name);
 
 /* blk.c */
 int sgblk_blk_create(struct sgblk_dev *dev);

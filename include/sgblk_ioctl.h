@@ -20,6 +20,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include "sgblk_pattern.h"
 
 #define SGBLK_CTL_NAME		"sgblk-ctl"
 #define SGBLK_IOC_MAGIC		0xB9
@@ -38,13 +39,16 @@
  *  VMALLOC  a kernel vmalloc buffer of @len + @buf_offset bytes, the data
  *           starting @buf_offset bytes into its first page; one bio_vec per
  *           page at most (vmalloc_to_page).
- *  KMALLOC  physically contiguous pages (what kmalloc gives above 8 KiB),
- *           page aligned, data at @buf_offset; each bio is one multi-page
- *           bio_vec.  @len + @buf_offset <= SGBLK_BIOGEN_MAX_CONTIG.
+ *  CONTIG   physically contiguous pages from the page allocator (what
+ *           kmalloc hands out above 8 KiB), page aligned, data at
+ *           @buf_offset; each bio is one multi-page bio_vec.
+ *           @len + @buf_offset <= SGBLK_BIOGEN_MAX_CONTIG.
  */
 #define SGBLK_BIOGEN_SRC_USER		0
 #define SGBLK_BIOGEN_SRC_VMALLOC	1
-#define SGBLK_BIOGEN_SRC_KMALLOC	2
+#define SGBLK_BIOGEN_SRC_CONTIG		2
+/* The first name of CONTIG, kept for existing callers. */
+#define SGBLK_BIOGEN_SRC_KMALLOC	SGBLK_BIOGEN_SRC_CONTIG
 
 /* struct sgblk_biogen.flags */
 /* Reads: compare the data with the seeded pattern (output: mismatches). */
@@ -59,7 +63,7 @@
 
 /* Caps: beyond them -E2BIG (counts and sizes), zero is -EINVAL. */
 #define SGBLK_BIOGEN_MAX_LEN		(64U << 20)	/* @len */
-#define SGBLK_BIOGEN_MAX_CONTIG		(4U << 20)	/* KMALLOC buffer */
+#define SGBLK_BIOGEN_MAX_CONTIG		(4U << 20)	/* CONTIG buffer */
 #define SGBLK_BIOGEN_MAX_BIO		(4U << 20)	/* @bio_size */
 #define SGBLK_BIOGEN_MAX_IOVCNT		1024U		/* @iovcnt */
 #define SGBLK_BIOGEN_MAX_INFLIGHT	256U		/* @inflight (-EINVAL) */
@@ -100,12 +104,12 @@ struct sgblk_iovec {
  * @len: bytes per repetition, <= SGBLK_BIOGEN_MAX_LEN
  * @inflight: bios outstanding at most, 1..SGBLK_BIOGEN_MAX_INFLIGHT
  * @repeat: repetitions, 1..SGBLK_BIOGEN_MAX_REPEAT
- * @buf_offset: VMALLOC/KMALLOC: data offset in the first page (< 4096);
+ * @buf_offset: VMALLOC/CONTIG: data offset in the first page (< 4096);
  *	must be 0 for USER
  * @iovcnt: USER: entries at @iov, 1..SGBLK_BIOGEN_MAX_IOVCNT; their lengths
  *	must add up to @len.  0 for the other sources.
  * @iov: USER: user address of struct sgblk_iovec[@iovcnt]; 0 otherwise
- * @seed: pattern seed (see sgblk_pattern_word()): VMALLOC/KMALLOC writes
+ * @seed: pattern seed (sgblk_pattern.h): VMALLOC/CONTIG writes
  *	store it, F_VERIFY reads check it
  * @reserved_in: must be zero
  *
@@ -158,26 +162,6 @@ struct sgblk_biogen {
 #define SGBLK_BIOGEN_SIZE_VER0	240	/* the first published size */
 
 #define SGBLK_IOC_BIOGEN	_IOWR(SGBLK_IOC_MAGIC, 1, struct sgblk_biogen)
-
-/*
- * The data pattern: a function of the seed and the absolute device byte
- * offset only, so data written through one source (or by the caller) can be
- * checked when read through another.  The 8 bytes at device offset 8 * k
- * are sgblk_pattern_word(seed, k) in little-endian order (splitmix64).
- */
-static inline __u64 sgblk_pattern_word(__u64 seed, __u64 k)
-{
-	__u64 z = seed + (k + 1) * 0x9e3779b97f4a7c15ULL;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static inline __u8 sgblk_pattern_byte(__u64 seed, __u64 devoff)
-{
-	return (__u8)(sgblk_pattern_word(seed, devoff >> 3) >> ((devoff & 7) * 8));
-}
 
 /* FNV-1a 64 (@checksum): start from SGBLK_FNV_INIT, feed bytes in order. */
 #define SGBLK_FNV_INIT		0xcbf29ce484222325ULL

@@ -158,7 +158,7 @@ static int run(struct opts *o)
 	g_run = &r;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (o->verify && rw_reads(o->rw) && !o->quiet)
+	if (o->verify && rw_reads(o->rw) && !o->no_fill && !o->quiet)
 		fprintf(stderr, PROG ": verify: writing the pattern over %" PRIu64 " bytes first\n",
 			o->size);
 	for (i = 0; i < o->threads; i++) {

@@ -3,7 +3,8 @@
  * One worker per thread: its ring, its I/O slots, and the submit/reap loop
  * in the style of fio's t/io_uring.  A worker runs up to three phases, with
  * a barrier (shared with the main thread) after the first two:
- *   fill   (--verify with a read mode) write the pattern over its slice
+ *   fill   (--verify with a read mode, unless --no-fill) write the
+ *          pattern over its slice
  *   main   the measured workload, until --runtime or its --ios share
  *   check  (--verify with a write mode) read back every unit it wrote
  */
@@ -344,7 +345,7 @@ void *worker_main(void *arg)
 	struct run *r = w->run;
 	const struct opts *o = w->o;
 
-	if (o->verify && rw_reads(o->rw))
+	if (o->verify && rw_reads(o->rw) && !o->no_fill)
 		run_phase(w, PHASE_FILL);
 	pthread_barrier_wait(&r->barrier);
 	w->t_start = now_ns();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sgblk-uring option parsing and validation. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -74,6 +75,9 @@ static void usage(FILE *f)
 "                                           each in its own page at a 512-multiple\n"
 "      --verify            write a pattern of (seed, offset), check every read;\n"
 "                          read modes fill --size first, write modes read back\n"
+"      --no-fill           with --verify and read or randread: check the data\n"
+"                          already there (same --seed, written by an earlier run\n"
+"                          or by sgblk-ctl biogen) instead of writing it first\n"
 "      --seed N            pattern seed [1]\n"
 "      --json              machine-readable summary on stdout\n"
 "  -q, --quiet             no progress lines on stderr\n"
@@ -87,13 +91,16 @@ static int bad(const char *opt, const char *val, const char *why)
 	return -1;
 }
 
-/* Unsigned decimal (or 0x hex) with an optional k/m/g/t binary suffix. */
+/*
+ * Unsigned decimal (or 0x hex) with an optional k/m/g/t binary suffix.  It
+ * must start with a digit: strtoull() would skip any blank and negate a sign.
+ */
 static int parse_u64(const char *s, bool suffix, uint64_t *v)
 {
 	unsigned int shift = 0;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 0);
@@ -175,6 +182,10 @@ static int opts_check(struct opts *o, bool runtime_set)
 		return bad("--complete-batch", buf, "larger than --depth");
 	if (!runtime_set)
 		o->runtime = o->ios ? 0 : DEF_RUNTIME;
+	if (o->no_fill && (!o->verify || (o->rw != RW_READ && o->rw != RW_RANDREAD))) {
+		fprintf(stderr, PROG ": --no-fill needs --verify and --rw read or randread\n");
+		return -1;
+	}
 	if (o->layout == LAYOUT_SCATTER) {
 		uint64_t piece = o->bs / o->layout_arg;
 
@@ -192,7 +203,7 @@ static int opts_check(struct opts *o, bool runtime_set)
 }
 
 enum { O_SUBMIT = 256, O_COMPLETE, O_RW, O_MIX, O_FIXED, O_REGFILES, O_POLL,
-       O_IOS, O_SIZE, O_LAYOUT, O_VERIFY, O_SEED, O_JSON };
+       O_IOS, O_SIZE, O_LAYOUT, O_VERIFY, O_NOFILL, O_SEED, O_JSON };
 
 static const struct option longopts[] = {
 	{ "depth", required_argument, NULL, 'd' },
@@ -210,6 +221,7 @@ static const struct option longopts[] = {
 	{ "size", required_argument, NULL, O_SIZE },
 	{ "layout", required_argument, NULL, O_LAYOUT },
 	{ "verify", no_argument, NULL, O_VERIFY },
+	{ "no-fill", no_argument, NULL, O_NOFILL },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -291,6 +303,7 @@ int opts_parse(struct opts *o, int argc, char **argv)
 				return -1;
 			break;
 		case O_VERIFY: o->verify = true; break;
+		case O_NOFILL: o->no_fill = true; break;
 		case O_SEED:
 			if (parse_u64(optarg, false, &o->seed))
 				return bad("--seed", optarg, "not a number");

@@ -10,13 +10,15 @@
  *                  other page, so no two are virtually contiguous) at a
  *                  512-multiple offset that varies with the piece and slot
  *
- * The pattern is a function of (seed, device byte offset) only, so any
- * write of a block writes the same bytes, and a read of a block can be
- * checked wherever its bytes sit in memory.
+ * The pattern is sgblk_pattern.h's, the one the bio builder and sgblk-ctl
+ * use: a function of (seed, device byte offset) only, so any write of a
+ * block writes the same bytes, a read of a block can be checked wherever its
+ * bytes sit in memory, and data one tool wrote can be checked by another.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sgblk_pattern.h>
 #include "uring.h"
 
 #define VBLOCK	512
@@ -65,46 +67,28 @@ void slot_iovecs(const struct opts *o, long page, void *region,
 	}
 }
 
-/* splitmix64's finalizer */
-static inline uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* The 8 bytes at device offset @off (a multiple of 8). */
-static inline uint64_t pattern_word(uint64_t seed, uint64_t off)
-{
-	return mix64(off + seed * 0x9e3779b97f4a7c15ULL);
-}
-
 void pattern_fill(uint64_t seed, const struct iovec *iov, unsigned int n,
 		  uint64_t devoff)
 {
 	unsigned int i;
-	size_t j;
 
 	for (i = 0; i < n; i++) {
-		uint64_t *p = iov[i].iov_base;
-
-		for (j = 0; j < iov[i].iov_len / 8; j++, devoff += 8)
-			p[j] = pattern_word(seed, devoff);
+		sgblk_pattern_fill(iov[i].iov_base, iov[i].iov_len, seed, devoff);
+		devoff += iov[i].iov_len;
 	}
 }
 
 static void report_block(struct run *r, const uint8_t *got, uint64_t devoff)
 {
-	uint64_t want[VBLOCK / 8];
-	unsigned int i, k;
+	uint64_t seed = r->o->seed;
+	unsigned int k;
 
-	for (i = 0; i < VBLOCK / 8; i++)
-		want[i] = pattern_word(r->o->seed, devoff + 8 * i);
-	for (k = 0; k < VBLOCK && got[k] == ((uint8_t *)want)[k]; k++)
+	for (k = 0; k < VBLOCK - 1 && got[k] == sgblk_pattern_byte(seed, devoff + k); k++)
 		;
 	report_error(r, "verify: mismatch in 512-byte block %" PRIu64
 		     " (device offset %" PRIu64 "): byte +%u is 0x%02x, want 0x%02x",
-		     devoff / VBLOCK, devoff, k, got[k], ((uint8_t *)want)[k]);
+		     devoff / VBLOCK, devoff, k, got[k],
+		     sgblk_pattern_byte(seed, devoff + k));
 }
 
 /* Check a completed read; return the number of bad 512-byte blocks. */
@@ -113,18 +97,13 @@ uint64_t pattern_check(struct run *r, const struct iovec *iov, unsigned int n,
 {
 	uint64_t bad = 0, seed = r->o->seed;
 	unsigned int i;
-	size_t b, j;
+	size_t b;
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *base = iov[i].iov_base;
 
 		for (b = 0; b < iov[i].iov_len; b += VBLOCK, devoff += VBLOCK) {
-			const uint64_t *p = (const uint64_t *)(base + b);
-
-			for (j = 0; j < VBLOCK / 8; j++)
-				if (p[j] != pattern_word(seed, devoff + 8 * j))
-					break;
-			if (j < VBLOCK / 8) {
+			if (!sgblk_pattern_same(base + b, VBLOCK, seed, devoff)) {
 				bad++;
 				report_block(r, base + b, devoff);
 			}

@@ -39,6 +39,7 @@ struct opts {
 	enum layout_kind layout;
 	unsigned int layout_arg;	/* misaligned: byte offset; scatter: segs */
 	bool verify;
+	bool no_fill;			/* read modes: check what is there */
 	uint64_t seed;
 	bool json;
 	bool quiet;

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sgblk-ctl: drive the sgblk bio builder (/dev/sgblk-ctl) and read or set
+ * the per-disk debugfs files.  Shared declarations for sgblk-ctl.c
+ * (dispatch, --help), ctl-opts.c (errors and option parsing), ctl-ubuf.c
+ * (the user buffer of biogen and its data check), ctl-biogen.c (biogen) and
+ * ctl-stats.c (stats, hist, profile).
+ *
+ * Exit status: 0 success; 1 a system call failed (the reason, with its errno
+ * name, goes to stderr); 2 usage error; 3 the job ran but found bio errors,
+ * data mismatches or a checksum disagreement.
+ */
+#ifndef SGBLK_CTL_H
+#define SGBLK_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sgblk_ioctl.h>
+
+#define PROG		"sgblk-ctl"
+#define EXIT_SYS	1
+#define EXIT_USAGE	2
+#define EXIT_DATA	3
+
+#define PAGE		4096UL
+
+/* sgblk-ctl.c */
+void usage(FILE *f);
+
+/* ctl-opts.c */
+int sys_fail(const char *what);
+void json_error(bool json);
+int usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool parse_size(const char *s, uint64_t *out);
+bool parse_signed(const char *s, uint64_t *out);
+int opt_num(const char *opt, const char *arg, uint64_t max, uint64_t *out);
+bool parse_disk(const char *s, int32_t *index, char *name);
+int parse_dbg_opts(int argc, char **argv, char *disk, bool *json);
+
+/* ctl-ubuf.c: the data check, the user buffer and its iovec layouts */
+struct check {
+	uint64_t seed;
+	uint64_t bad_block;	/* last block counted + 1; 0 = none */
+	uint64_t mismatches;
+	uint64_t first;
+};
+
+struct layout_ent {
+	uint64_t len;	/* 0: the whole remaining length (contig) */
+	uint64_t off;
+};
+
+struct ubuf {
+	struct sgblk_iovec *iov;
+	void **region;
+	size_t *region_len;
+	unsigned int n;
+};
+
+int parse_layout(const char *arg, struct layout_ent **out, unsigned int *n);
+int ubuf_build(struct ubuf *b, const struct layout_ent *ents,
+	       unsigned int nents, uint64_t len);
+void ubuf_free(struct ubuf *b);
+void ubuf_fill(struct ubuf *b, uint64_t seed, uint64_t devoff);
+void ubuf_poison(struct ubuf *b);
+uint64_t ubuf_checksum(struct ubuf *b);
+void ubuf_check(struct ubuf *b, struct check *ck, uint64_t devoff);
+
+/* ctl-biogen.c */
+int cmd_biogen(int argc, char **argv);
+
+/* ctl-stats.c: stats, hist and profile (@cmd), after their options */
+int cmd_debugfs(const char *cmd, int argc, char **argv);
+
+#endif
