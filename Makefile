@@ -15,7 +15,7 @@
 #   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
-#   make clean
+#   make clean      (keeps build/trixie-root, the newest kernels' build root)
 # sgblk is a test driver with fault-injection and corruption knobs: never load
 # it on a production host.
 # Missing packages or guest kernels are installed by scripts/setup (root).
@@ -117,6 +117,7 @@ dkms-remove:
 	dkms remove -m sgblk -v $(VERSION) --all
 	rm -rf /usr/src/sgblk-$(VERSION)
 
+# The trixie build root (scripts/setup) holds the newest guest kernels: kept.
 clean:
-	rm -rf $(BUILD)
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' -exec rm -rf {} + 2>/dev/null || true
 	$(MAKE) -s -C userspace clean
