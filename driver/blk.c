@@ -252,7 +252,7 @@ static void sgblk_exit_request(struct blk_mq_tag_set *set, struct request *rq,
 
 /* Everything the I/O path needs is allocated here, once per tag. */
 static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
-			      unsigned int hctx_idx, unsigned int numa_node)
+			      unsigned int hctx_idx, sgblk_numa_node_t numa_node)
 {
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
@@ -270,8 +270,7 @@ static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 		return -ENOMEM;
 	}
 	sg_init_table(cmd->sgl, SGBLK_MAX_SEGMENTS);
-	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	cmd->timer.function = sgblk_timer_fn;
+	sgblk_hrtimer_setup(&cmd->timer, sgblk_timer_fn);
 	return 0;
 }
 
@@ -325,10 +324,11 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 {
 	struct request_queue *q = dev->disk->queue;
 	struct sgblk_qlimits lim = { };
+	unsigned int memflags;
 	int ret;
 
 	mutex_lock(&dev->profile_lock);
-	blk_mq_freeze_queue(q);
+	memflags = sgblk_freeze_queue(q);
 	ret = sgblk_dma_apply_profile(dev, p);
 	if (ret)
 		goto out;	/* the old DMA state is still in place */
@@ -343,7 +343,7 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 	}
 	dev->conf.profile = *p;
 out:
-	blk_mq_unfreeze_queue(q);
+	sgblk_unfreeze_queue(q, memflags);
 	mutex_unlock(&dev->profile_lock);
 	return ret;
 }
@@ -376,7 +376,7 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct sgblk_cmd);
 	/* No I/O scheduler by default, as null_blk: we measure the driver. */
-	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
+	set->flags = SGBLK_MQ_F_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	set->driver_data = dev;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
