@@ -1,7 +1,8 @@
 # sgblk top-level Makefile.
-#   make            build the module for every installed guest kernel (KVER=
-#                   picks one) and the userspace tools
+#   make            build the module for every guest kernel (KVERS="A B" picks
+#                   some, KVER=A one) and the userspace tools
 #   make test       host unit tests + the guest suite on every guest kernel
+#                   (or those KVERS/KVER pick)
 #   make bench      the default benchmark (results/<run>/REPORT.md)
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make trace      blktrace of one workload (PROFILE=, JOB=)
@@ -14,12 +15,15 @@
 #   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
-#   make clean
+#   make clean      (keeps build/trixie-root, the newest kernels' build root)
 # sgblk is a test driver with fault-injection and corruption knobs: never load
 # it on a production host.
 # Missing packages or guest kernels are installed by scripts/setup (root).
 
-KVERS := $(if $(KVER),$(KVER),$(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))))
+# The kernels: KVER (one) or KVERS (a list); when neither is given they are
+# discovered by the recipes that need them (scripts/lib/kernels), after
+# setup-if-needed ran, since on a fresh machine setup installs them.
+KVERS := $(strip $(if $(KVER),$(KVER),$(KVERS)))
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
 # The one place the version is kept (dkms.conf gets it from here).
@@ -41,24 +45,25 @@ all: modules tools
 # Each kernel gets its own copy of the sources: Kbuild (before 6.13) writes
 # objects next to them. cp -p keeps timestamps so rebuilds stay incremental.
 modules: setup-if-needed
-	@test -n "$(KVERS)" || { echo "no guest kernel headers: run scripts/setup" >&2; exit 1; }
-	@set -e; for v in $(KVERS); do \
+	+@set -e; kvers='$(KVERS)'; [ -n "$$kvers" ] || kvers=$$(scripts/lib/kernels list); \
+	test -n "$$kvers" || { echo "no guest kernel headers: run scripts/setup" >&2; exit 1; }; \
+	for v in $$kvers; do \
 		d=$(BUILD)/kmod/$$v; mkdir -p $$d/driver $$d/include; \
 		cp -p driver/*.c driver/*.h driver/Kbuild $$d/driver/; \
 		cp -p include/*.h $$d/include/ 2>/dev/null || true; \
 		echo "  MODULE  $$v"; \
-		$(MAKE) -s -C /lib/modules/$$v/build M=$$d/driver $(KBUILD_ARGS) modules; \
+		scripts/lib/kernels make $$v -s M=$$d/driver $(KBUILD_ARGS) modules; \
 		cp $$d/driver/sgblk.ko $$d/sgblk.ko; \
 	done
 
-tools:
+tools: setup-if-needed
 	$(MAKE) -s -C userspace
 
 setup-if-needed:
 	@scripts/setup --if-needed
 
 test: all
-	@scripts/run-tests
+	@KVERS='$(KVERS)' scripts/run-tests
 
 bench: all
 	@scripts/bench
@@ -79,7 +84,7 @@ stress: all
 
 # scripts/check installs its tools (scripts/setup --if-needed --check)
 check:
-	@scripts/check $(KVER)
+	@scripts/check $(KVERS)
 
 # Kbuild's modules_install puts it in $(INSTALL_MOD_PATH)/lib/modules/KVER/
 # updates (signing it when the kernel's key is at hand, compressing it as the
@@ -112,6 +117,7 @@ dkms-remove:
 	dkms remove -m sgblk -v $(VERSION) --all
 	rm -rf /usr/src/sgblk-$(VERSION)
 
+# The trixie build root (scripts/setup) holds the newest guest kernels: kept.
 clean:
-	rm -rf $(BUILD)
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' -exec rm -rf {} + 2>/dev/null || true
 	$(MAKE) -s -C userspace clean

@@ -255,7 +255,7 @@ static void sgblk_exit_request(struct blk_mq_tag_set *set, struct request *rq,
 
 /* Everything the I/O path needs is allocated here, once per tag. */
 static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
-			      unsigned int hctx_idx, unsigned int numa_node)
+			      unsigned int hctx_idx, sgblk_numa_node_t numa_node)
 {
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
@@ -273,8 +273,7 @@ static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 		return -ENOMEM;
 	}
 	sg_init_table(cmd->sgl, SGBLK_MAX_SEGMENTS);
-	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	cmd->timer.function = sgblk_timer_fn;
+	sgblk_hrtimer_setup(&cmd->timer, sgblk_timer_fn);
 	return 0;
 }
 
@@ -396,7 +395,7 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct sgblk_cmd);
 	/* No I/O scheduler by default, as null_blk: we measure the driver. */
-	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
+	set->flags = SGBLK_MQ_F_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	set->driver_data = dev;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)

@@ -4,14 +4,82 @@
  * (6.1 LTS: queue setters; 6.12 LTS: atomic struct queue_limits).  Every
  * such test lives here and nowhere else.  We key on a feature, not a version
  * number: BLK_FEAT_POLL arrived (6.11) with queue_limits carrying features,
- * after blk_mq_alloc_disk() started taking limits (6.9).
+ * after blk_mq_alloc_disk() started taking limits (6.9).  Changes the
+ * preprocessor cannot see (signatures, enum members) are keyed on the
+ * SGBLK_HAVE_* probes driver/Kbuild runs on the kernel's headers.
  */
 #ifndef SGBLK_COMPAT_H
 #define SGBLK_COMPAT_H
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
+#include <linux/hrtimer.h>
 #include <linux/sched/mm.h>
+
+/*
+ * 6.13+: hrtimer_setup() takes the callback (hrtimer_init() is gone in
+ * 6.15).  The timer is relative, on the monotonic clock.
+ */
+static inline void sgblk_hrtimer_setup(struct hrtimer *t,
+				       enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+#ifdef SGBLK_HAVE_HRTIMER_SETUP
+	hrtimer_setup(t, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+#else
+	hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->function = fn;
+#endif
+}
+
+/* 6.14+: blk_mq_ops.init_request takes the NUMA node as an int. */
+#ifdef SGBLK_HAVE_INIT_REQUEST_INT_NODE
+#define sgblk_numa_node_t int
+#else
+#define sgblk_numa_node_t unsigned int
+#endif
+
+/*
+ * While a queue is frozen, memory reclaim must not issue I/O that would
+ * wait on it: the frozen section runs in a noio scope.  6.14+ freezing
+ * enters it and returns the saved flags, which unfreezing takes back.
+ */
+static inline unsigned int sgblk_freeze_queue(struct request_queue *q)
+{
+#ifdef SGBLK_HAVE_FREEZE_MEMFLAGS
+	return blk_mq_freeze_queue(q);
+#else
+	blk_mq_freeze_queue(q);
+	return memalloc_noio_save();
+#endif
+}
+
+static inline void sgblk_unfreeze_queue(struct request_queue *q,
+					unsigned int memflags)
+{
+#ifdef SGBLK_HAVE_FREEZE_MEMFLAGS
+	blk_mq_unfreeze_queue(q, memflags);
+#else
+	memalloc_noio_restore(memflags);
+	blk_mq_unfreeze_queue(q);
+#endif
+}
+
+/* 6.14+: requests merge unless the queue says otherwise; no flag for it. */
+#ifdef SGBLK_HAVE_SHOULD_MERGE
+#define SGBLK_MQ_F_MERGE BLK_MQ_F_SHOULD_MERGE
+#else
+#define SGBLK_MQ_F_MERGE 0
+#endif
+
+/* 6.15+: blk_rq_map_sg() takes the queue from the request. */
+static inline int sgblk_rq_map_sg(struct request *rq, struct scatterlist *sgl)
+{
+#ifdef SGBLK_HAVE_MAP_SG_NO_QUEUE
+	return blk_rq_map_sg(rq, sgl);
+#else
+	return blk_rq_map_sg(rq->q, rq, sgl);
+#endif
+}
 
 /**
  * struct sgblk_qlimits - the queue limits sgblk hands to the block layer
@@ -169,22 +237,5 @@ static inline void sgblk_bdev_close(struct sgblk_bdev_ref *ref)
 }
 
 #endif
-
-/*
- * While the queue is frozen, memory reclaim must not issue I/O that would
- * wait on it: the frozen section runs in a noio scope.
- */
-static inline unsigned int sgblk_freeze_queue(struct request_queue *q)
-{
-	blk_mq_freeze_queue(q);
-	return memalloc_noio_save();
-}
-
-static inline void sgblk_unfreeze_queue(struct request_queue *q,
-					unsigned int memflags)
-{
-	memalloc_noio_restore(memflags);
-	blk_mq_unfreeze_queue(q);
-}
 
 #endif /* SGBLK_COMPAT_H */

@@ -470,7 +470,7 @@ static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
 			return 1;
 		}
 	}
-	return blk_rq_map_sg(rq->q, rq, sgl);
+	return sgblk_rq_map_sg(rq, sgl);
 }
 
 static const char *const sgblk_wait_what[] = {
