@@ -89,7 +89,7 @@ static int sgblk_profile_derive(struct sgblk_profile *p)
 	min_bufs = runs ? runs + DIV_ROUND_UP(PAGE_SIZE, bsize) : 1;
 	if (pool_bufs < min_bufs) {
 		pr_info_ratelimited("profile refused: bounce_pool_kb must be at least %llu for %llu-byte bounce buffers\n",
-			min_bufs * bsize / SZ_1K, bsize);
+				    min_bufs * bsize / SZ_1K, bsize);
 		return -EINVAL;
 	}
 	if (runs)

@@ -143,3 +143,39 @@ pins_held() {
 pins_acquired() {
 	awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat
 }
+
+# pick_layouts: set ODD and SUBPAGE, the bio builder's iovec layouts with
+# odd and with sub-page pieces, and OFF1 and OFF2, odd --buf-offset values
+# for vmalloc and contiguous buffers, for this kernel.  Newer kernels (7.x) refuse
+# a bio whose bio_vecs break the queue's dma_alignment (511 on sgblk) before
+# it reaches any driver; older ones pass it on and sgblk bounces what its
+# profile cannot take.  On the former, the named layouts must be refused
+# with nothing reaching the driver, and 512-aligned ones of the same shape
+# take their place.  Needs sgblk0 (512 or 4096-byte blocks).
+pick_layouts() {
+	ODD=odd SUBPAGE=subpage OFF1=100 OFF2=3000 BVEC_ALIGN_ENFORCED=0
+	_r0=$(sgblk_stat requests)
+	_out=$(sgblk-ctl biogen --disk sgblk0 --source user --op read --len 4k \
+		--iovec-layout 4096@1 --json 2>/dev/null)
+	case "$_out" in
+	*'"errors":0'*) return 0 ;;
+	*'"errors":1'*) ;;
+	*) fail "bvec alignment probe: $_out" ;;
+	esac
+	BVEC_ALIGN_ENFORCED=1
+	ODD=1536@512,2560@1536,512@3584 SUBPAGE=1024@512,1024@1536,2048@2048
+	OFF1=512 OFF2=3072
+	for _l in odd subpage; do
+		_out=$(sgblk-ctl biogen --disk sgblk0 --source user --op write \
+			--len 64k --iovec-layout $_l --json 2>/dev/null) &&
+			fail "layout $_l accepted: $_out"
+		_b=$(echo "$_out" | sed -n 's/.*"bios":\([0-9]*\).*/\1/p')
+		case "$_out" in
+		*"\"errors\":$_b,"*) ;;
+		*) fail "layout $_l: not every bio refused: $_out" ;;
+		esac
+	done
+	[ "$(sgblk_stat requests)" = "$_r0" ] ||
+		fail "refused bios reached the driver ($_r0 -> $(sgblk_stat requests) requests)"
+	note "bio_vecs off dma_alignment refused by the block layer: layouts $ODD and $SUBPAGE instead"
+}

@@ -16,7 +16,7 @@ pget() { awk -v k="$1" '$1 == k { print $2 }' "$P"; }
 # more than 1024 KiB: refused, the active profile unchanged.
 set_profile align-4k
 echo "bounce_pool_kb=1024" >"$P" 2>/dev/null &&
-	fail "accepted a pool smaller than the worst request ($(cat "$P" | tr '\n' ' '))"
+	fail "accepted a pool smaller than the worst request ($(tr '\n' ' ' <"$P"))"
 [ "$(pget bounce_pool_kb)" = 4096 ] || fail "refused write changed the profile"
 echo "dma_align=4096 bounce_pool_kb=512" >"$P" 2>/dev/null &&
 	fail "accepted a pool of 512 KiB"

@@ -112,13 +112,14 @@ note "killed a running job after $(sgblk_stat requests) requests"
 # A 4096-byte logical block disk: lengths, bio sizes and offsets in 4 KiB.
 sgblk_unload
 sgblk_load capacity_mb=16 bs=4096
+pick_layouts
 expect_errno EINVAL --len 512
 expect_errno EINVAL --len 8k --bio-size 512
 expect_errno EINVAL --offset 1 --len 4k
 # Odd iovecs are fine as long as each bio is whole blocks.
-ok --source user --iovec-layout odd --op write --len 64k --bio-size 8k --seed 5
+ok --source user --iovec-layout "$ODD" --op write --len 64k --bio-size 8k --seed 5
 ok --source vmalloc --op read --len 64k --seed 5 --verify
-ok --source user --iovec-layout subpage --op read --len 64k --seed 5 --verify
+ok --source user --iovec-layout "$SUBPAGE" --op read --len 64k --seed 5 --verify
 
 pin1=$(pins_held)
 [ "$pin1" = "$pin0" ] || fail "pinned pages: $pin0 at start, $pin1 now"
