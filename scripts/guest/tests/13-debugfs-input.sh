@@ -11,7 +11,7 @@ n=0
 for bad in " " bogus "seg_boundary=1000" "seg_boundary=256" "seg_boundary=0" \
 	"seg_boundary=8589934592" "max_seg_size=100" "max_seg_size=-1" \
 	"dma_align=3" "dma_align=8192" "dma_mask_bits=23" "dma_mask_bits=65" \
-	"max_descs=1" "bounce_pool_kb=1" "bounce_pool_kb=abc" "nokey=1" "=5" \
+	"max_descs=1" "bounce_pool_kb=0" "bounce_pool_kb=abc" "nokey=1" "=5" \
 	"seg_boundary=" "seg_boundary=4096 bogus=1" "seg_boundary=4096 dma_align" \
 	"max_seg_size=99999999999999999999" \
 	"$(head -c 300 /dev/zero | tr '\0' 'x')"; do
