@@ -27,7 +27,8 @@
 /* Bounce buffers kept warm in the pool after a profile change. */
 #define SGBLK_POOL_PREWARM	32
 
-static struct device *sgblk_dma_dev(struct sgblk_dev *dev)
+/* The device every mapping of @dev is made for. */
+struct device *sgblk_dma_dev(struct sgblk_dev *dev)
 {
 	return &dev->pdev->dev;
 }

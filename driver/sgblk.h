@@ -131,6 +131,7 @@ void sgblk_blk_destroy(struct sgblk_dev *dev);
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
 
 /* dma.c */
+struct device *sgblk_dma_dev(struct sgblk_dev *dev);
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
 int sgblk_dma_apply_profile(struct sgblk_dev *dev,
