@@ -39,7 +39,16 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 	else
 		p = dma_to_phys(sgblk_dma_dev(dev), addr);
 	*phys = p;
-	return p && pfn_valid(PHYS_PFN(p));
+	if (!p || !pfn_valid(PHYS_PFN(p)))
+		return false;
+	/* One CPU, once, records a sample; then this is a load and a branch. */
+	if (unlikely(atomic_read(&dev->sample.state) == 0) &&
+	    atomic_cmpxchg(&dev->sample.state, 0, 1) == 0) {
+		dev->sample.dma = addr;
+		dev->sample.phys = p;
+		atomic_set_release(&dev->sample.state, 2);
+	}
+	return true;
 }
 
 /*
