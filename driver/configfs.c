@@ -9,7 +9,7 @@
  *                             read/write while powered off; a write while
  *                             powered on returns -EBUSY, an invalid value
  *                             -EINVAL (dma_dev: -ENODEV if no PCI function
- *                             of that name is bound to sgblk; empty: the
+ *                             of that name is bound to sgblk; none: the
  *                             disk's own platform device, the default
  *                             here), and both leave the value unchanged
  *   power                     0/1: 1 creates the disk, 0 destroys it
@@ -175,7 +175,7 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
 		}
 		break;
 	case SGBLK_CFS_DMA_DEV:
-		ret = sysfs_emit(page, "%s\n", c->dma_dev);
+		ret = sysfs_emit(page, "%s\n", c->dma_dev[0] ? c->dma_dev : "none");
 		break;
 	default:
 		ret = -EINVAL;

@@ -39,11 +39,11 @@ struct device *sgblk_dma_dev(struct sgblk_dev *dev)
 /**
  * sgblk_dma_conf_dev - set the PCI function a disk will map through
  * @conf: the configuration
- * @name: a PCI device name bound to sgblk ("0000:00:03.0"), or empty (a
- *	trailing newline is ignored) for the disk's own platform device
+ * @name: a PCI device name bound to sgblk ("0000:00:03.0"), or "none" for
+ *	the disk's own platform device (a trailing newline is ignored)
  *
- * Return: 0, or -EINVAL (too long) / -ENODEV (not a function bound to
- * sgblk) with the reason logged and @conf unchanged.
+ * Return: 0, or -EINVAL (empty or too long) / -ENODEV (not a function
+ * bound to sgblk) with the reason logged and @conf unchanged.
  */
 int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name)
 {
@@ -51,18 +51,20 @@ int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name)
 	char buf[SGBLK_DMA_DEV_LEN];
 	int ret;
 
-	if (len >= sizeof(buf)) {
-		pr_err("dma_dev: a PCI device name is shorter than %zu bytes\n",
+	if (!len || len >= sizeof(buf)) {
+		pr_err("dma_dev: a PCI function's name (shorter than %zu bytes) or none\n",
 		       sizeof(buf));
 		return -EINVAL;
 	}
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	if (len) {
-		ret = sgblk_pci_check(buf);
-		if (ret)
-			return ret;
+	if (!strcmp(buf, "none")) {
+		conf->dma_dev[0] = '\0';
+		return 0;
 	}
+	ret = sgblk_pci_check(buf);
+	if (ret)
+		return ret;
 	strscpy(conf->dma_dev, buf, sizeof(conf->dma_dev));
 	return 0;
 }

@@ -53,10 +53,10 @@ module_param_named(profile, sgblk_profile, charp, 0444);
 MODULE_PARM_DESC(profile,
 		 "DMA profile preset: none, page, boundary-1k, align-4k, dma28, desc-4");
 
-static char *sgblk_dma_dev_name = "";
+static char *sgblk_dma_dev_name = "none";
 module_param_named(dma_dev, sgblk_dma_dev_name, charp, 0444);
 MODULE_PARM_DESC(dma_dev,
-		 "PCI function to map through, bound to sgblk by driver_override (default: none, a platform device per disk)");
+		 "PCI function to map through, bound to sgblk by driver_override, or none: a platform device per disk (default none)");
 
 static unsigned long long sgblk_completion_nsec = 10000;
 module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
