@@ -312,6 +312,17 @@ static int __init sgblk_init(void)
 	ret = sgblk_conf_from_params(&conf);
 	if (ret)
 		goto err_pci;
+	/*
+	 * Refused here, not by the second disk's EBUSY: a module init failing
+	 * after add_disk() leaves the partition scan's deferred close to run
+	 * after the module is gone (6.12).
+	 */
+	if (conf.dma_dev[0] && sgblk_nr_devices > 1) {
+		pr_err("dma_dev %s: a PCI function serves one disk, not nr_devices=%u\n",
+		       conf.dma_dev, sgblk_nr_devices);
+		ret = -EINVAL;
+		goto err_pci;
+	}
 	sgblk_debugfs_init();
 	for (i = 0; i < sgblk_nr_devices; i++) {
 		struct sgblk_dev *dev = sgblk_dev_create(&conf);
