@@ -15,13 +15,15 @@ iommu_mode() {
 	fi
 }
 
-# testdev_fn: the pci-testdev function's name; skips the test without one.
-testdev_fn() {
+# testdev_find: the pci-testdev function's name into $TESTDEV; skips the test
+# without one (not in a command substitution: skip must end the test).
+testdev_find() {
+	TESTDEV=""
 	for _d in /sys/bus/pci/devices/*; do
 		[ "$(cat "$_d/vendor")" = 0x1b36 ] && [ "$(cat "$_d/device")" = 0x0005 ] &&
-			{ basename "$_d"; return 0; }
+			TESTDEV=${_d##*/}
 	done
-	skip "no pci-testdev function (boot with scripts/vm --iommu)"
+	[ -n "$TESTDEV" ] || skip "no pci-testdev function (boot with scripts/vm --iommu)"
 }
 
 # testdev_override FN: let only sgblk bind FN (it binds when sgblk loads).

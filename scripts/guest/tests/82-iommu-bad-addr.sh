@@ -12,7 +12,8 @@
 
 mode=$(iommu_mode)
 [ -n "$mode" ] || skip "needs a boot with an IOMMU (scripts/vm --iommu=MODE)"
-fn=$(testdev_fn)
+testdev_find
+fn=$TESTDEV
 testdev_override "$fn"
 sgblk_load capacity_mb=4 dma_dev="$fn"
 expect_dma_backend

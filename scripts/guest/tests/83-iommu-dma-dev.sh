@@ -9,7 +9,8 @@
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
 
-fn=$(testdev_fn)
+testdev_find
+fn=$TESTDEV
 CFS=/sys/kernel/config/sgblk
 PCI=/sys/bus/pci/devices
 
