@@ -162,15 +162,15 @@ static int sgblk_store_pages_get(void *data, u64 *val)
 	*val = atomic_long_read(&dev->store.nr_pages);
 	return 0;
 }
+DEFINE_DEBUGFS_ATTRIBUTE(sgblk_store_pages_fops, sgblk_store_pages_get, NULL,
+			 "%llu\n");
+
 static int sgblk_dbg_dma_show(struct seq_file *m, void *unused)
 {
 	sgblk_dma_show(m, m->private);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sgblk_dbg_dma);
-
-DEFINE_DEBUGFS_ATTRIBUTE(sgblk_store_pages_fops, sgblk_store_pages_get, NULL,
-			 "%llu\n");
 
 static ssize_t sgblk_knob_read(struct file *file, char __user *ubuf,
 			       size_t len, loff_t *ppos)
