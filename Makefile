@@ -5,6 +5,8 @@
 #                   (or those KVERS/KVER pick)
 #   make bench      the default benchmark (results/<run>/REPORT.md)
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
+#   make bench-dma  what each DMA backend (direct, swiotlb, IOMMU lazy, strict,
+#                   identity) adds per I/O (results/<run>-dma/REPORT.md)
 #   make trace      blktrace of one workload (PROFILE=, JOB=)
 #   make check      the quality gates (scripts/check): checkpatch --strict,
 #                   sparse (C=1) and W=1 on the module, clang-tidy and cppcheck
@@ -37,7 +39,7 @@ IKBUILD := /lib/modules/$(IKVER)/build
 SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
 NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
-.PHONY: all modules tools test bench bench-biogen check clean setup-if-needed trace \
+.PHONY: all modules tools test bench bench-biogen bench-dma check clean setup-if-needed trace \
 	install dkms-src dkms-install dkms-remove stress
 
 all: modules tools
@@ -71,6 +73,9 @@ bench: all
 # bios from user pages vs vmalloc vs contiguous buffers (icount)
 bench-biogen: all
 	@scripts/bench-biogen
+
+bench-dma: all
+	@scripts/bench-dma
 
 # blktrace of one workload in the guest: make trace [PROFILE=align-4k] [JOB=randread-4k]
 # [KVER=...]; results/trace-<date>-<profile>/ (scripts/trace --help).

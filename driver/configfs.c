@@ -5,9 +5,13 @@
  * mkdir makes a device configuration (not yet a disk) holding the module
  * parameters' defaults; its attributes carry the module parameters' names:
  *   capacity_mb backend bs submit_queues poll_queues queue_depth completion
- *   completion_nsec profile   read/write while powered off; a write while
+ *   completion_nsec profile dma_dev
+ *                             read/write while powered off; a write while
  *                             powered on returns -EBUSY, an invalid value
- *                             -EINVAL, and both leave the value unchanged
+ *                             -EINVAL (dma_dev: -ENODEV if no PCI function
+ *                             of that name is bound to sgblk; none: the
+ *                             disk's own platform device, the default
+ *                             here), and both leave the value unchanged
  *   power                     0/1: 1 creates the disk, 0 destroys it
  *   index                     read-only: N of sgblkN, -1 when powered off
  *   disk                      read-only: the disk name, empty when off
@@ -69,6 +73,7 @@ enum sgblk_cfs_field {
 	SGBLK_CFS_COMPLETION,
 	SGBLK_CFS_COMPLETION_NSEC,
 	SGBLK_CFS_PROFILE,
+	SGBLK_CFS_DMA_DEV,
 };
 
 /* Parse @page into one field of @conf; the caller validates the result. */
@@ -97,6 +102,8 @@ static int sgblk_cfs_conf_set(struct sgblk_conf *conf,
 		return 0;
 	case SGBLK_CFS_PROFILE:
 		return sgblk_profile_preset(page, &conf->profile);
+	case SGBLK_CFS_DMA_DEV:
+		return sgblk_dma_conf_dev(conf, page);
 	default:
 		break;
 	}
@@ -166,6 +173,9 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
 		} else {
 			ret = sysfs_emit(page, "%s\n", c->profile.name);
 		}
+		break;
+	case SGBLK_CFS_DMA_DEV:
+		ret = sysfs_emit(page, "%s\n", c->dma_dev[0] ? c->dma_dev : "none");
 		break;
 	default:
 		ret = -EINVAL;
@@ -254,6 +264,9 @@ CONFIGFS_ATTR(sgblk_cfs_, completion_nsec);
 SGBLK_CFS_CONF_SHOW(profile, SGBLK_CFS_PROFILE)
 SGBLK_CFS_CONF_STORE(profile, SGBLK_CFS_PROFILE)
 CONFIGFS_ATTR(sgblk_cfs_, profile);
+SGBLK_CFS_CONF_SHOW(dma_dev, SGBLK_CFS_DMA_DEV)
+SGBLK_CFS_CONF_STORE(dma_dev, SGBLK_CFS_DMA_DEV)
+CONFIGFS_ATTR(sgblk_cfs_, dma_dev);
 
 static ssize_t sgblk_cfs_power_show(struct config_item *item, char *page)
 {
@@ -338,6 +351,7 @@ static struct configfs_attribute *sgblk_cfs_dev_attrs[] = {
 	&sgblk_cfs_attr_completion,
 	&sgblk_cfs_attr_completion_nsec,
 	&sgblk_cfs_attr_profile,
+	&sgblk_cfs_attr_dma_dev,
 	&sgblk_cfs_attr_power,
 	&sgblk_cfs_attr_index,
 	&sgblk_cfs_attr_disk,
@@ -372,6 +386,8 @@ static struct config_item *sgblk_cfs_make_item(struct config_group *group,
 	ret = sgblk_conf_from_params(&cd->conf);
 	if (ret)
 		goto err_free;
+	/* A function serves one disk: the module parameter's is taken. */
+	cd->conf.dma_dev[0] = '\0';
 	config_item_init_type_name(&cd->item, name, &sgblk_cfs_dev_type);
 	return &cd->item;
 

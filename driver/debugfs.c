@@ -16,6 +16,11 @@
  *   drop_request_every
  *                   never complete every Nth read/write; the blk-mq
  *                   timeout handler ends it (ETIMEDOUT), see io_timeout
+ *   bad_dma_addr_every
+ *                   every Nth mapped read/write: one descriptor's DMA
+ *                   address points where nothing is mapped (engine fault,
+ *                   EIO; counted in injected_bad_addrs)
+ *   dma             the DMA device, "key: value" per line (see dma.c)
  *   store_pages     pages held by the memory backend
  * Every file is root-only; a bad write returns -EINVAL and changes nothing.
  */
@@ -160,6 +165,13 @@ static int sgblk_store_pages_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(sgblk_store_pages_fops, sgblk_store_pages_get, NULL,
 			 "%llu\n");
 
+static int sgblk_dbg_dma_show(struct seq_file *m, void *unused)
+{
+	sgblk_dma_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sgblk_dbg_dma);
+
 static ssize_t sgblk_knob_read(struct file *file, char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
@@ -206,6 +218,7 @@ void sgblk_debugfs_add(struct sgblk_dev *dev)
 	for (i = 0; i < SGBLK_NR_KNOBS; i++)
 		debugfs_create_file(sgblk_knob_name(i), 0600, d,
 				    &dev->knobs[i], &sgblk_knob_fops);
+	debugfs_create_file("dma", 0400, d, dev, &sgblk_dbg_dma_fops);
 	debugfs_create_file_unsafe("store_pages", 0400, d, dev,
 				   &sgblk_store_pages_fops);
 }

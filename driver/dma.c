@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DMA mapping for sgblk: each device has its own platform device whose DMA
+ * DMA mapping for sgblk: each device has its own platform device, or maps
+ * through a PCI function bound to sgblk (dma_dev, see pci.c), whose DMA
  * parameters come from the profile.  A request is mapped with dma_map_sg
  * (dma_map_page for a single element),
  * planned by sgplan, and whatever the device cannot take is carried by
@@ -23,14 +24,50 @@
 #include <linux/iommu.h>
 #include <linux/platform_device.h>
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
+#include <linux/swiotlb.h>
 #include "sgblk.h"
 
 /* Bounce buffers kept warm in the pool after a profile change. */
 #define SGBLK_POOL_PREWARM	32
 
-static struct device *sgblk_dma_dev(struct sgblk_dev *dev)
+/* The device every mapping of @dev is made for. */
+struct device *sgblk_dma_dev(struct sgblk_dev *dev)
 {
-	return &dev->pdev->dev;
+	return dev->dmadev;
+}
+
+/**
+ * sgblk_dma_conf_dev - set the PCI function a disk will map through
+ * @conf: the configuration
+ * @name: a PCI device name bound to sgblk ("0000:00:03.0"), or "none" for
+ *	the disk's own platform device (a trailing newline is ignored)
+ *
+ * Return: 0, or -EINVAL (empty or too long) / -ENODEV (not a function
+ * bound to sgblk) with the reason logged and @conf unchanged.
+ */
+int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name)
+{
+	size_t len = strcspn(name, "\n");
+	char buf[SGBLK_DMA_DEV_LEN];
+	int ret;
+
+	if (!len || len >= sizeof(buf)) {
+		pr_err("dma_dev: a PCI function's name (shorter than %zu bytes) or none\n",
+		       sizeof(buf));
+		return -EINVAL;
+	}
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	if (!strcmp(buf, "none")) {
+		conf->dma_dev[0] = '\0';
+		return 0;
+	}
+	ret = sgblk_pci_check(buf);
+	if (ret)
+		return ret;
+	strscpy(conf->dma_dev, buf, sizeof(conf->dma_dev));
+	return 0;
 }
 
 /**
@@ -53,42 +90,77 @@ static void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			  "%s: mapping owned by %d, expected %d\n",
 			  dev->disk->disk_name, cmd->owner, from);
 	}
+	/* Mappings made and ended: their difference is what is still mapped. */
+	if (from == SGBLK_OWN_UNMAPPED)
+		sgblk_stat_inc(dev, dma_maps);
+	else if (to == SGBLK_OWN_UNMAPPED)
+		sgblk_stat_inc(dev, dma_unmaps);
 	cmd->owner = to;
 }
 
-int sgblk_dma_init(struct sgblk_dev *dev)
+/* The disk's DMA device: the PCI function named in its conf, or its own. */
+static int sgblk_dma_dev_get(struct sgblk_dev *dev)
 {
 	struct platform_device *pdev;
-	struct dma_pool *pool;
-	int ret;
+	struct device *d;
 
+	if (dev->conf.dma_dev[0]) {
+		d = sgblk_pci_claim(dev->conf.dma_dev, dev);
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+		dev->dmadev = d;
+		return 0;
+	}
 	pdev = platform_device_register_simple(SGBLK_NAME, dev->index, NULL, 0);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
 	dev->pdev = pdev;
+	dev->dmadev = &pdev->dev;
+	return 0;
+}
+
+static void sgblk_dma_dev_put(struct sgblk_dev *dev)
+{
+	if (dev->pdev)
+		platform_device_unregister(dev->pdev);
+	else
+		sgblk_pci_release(dev->dmadev);
+	dev->pdev = NULL;
+	dev->dmadev = NULL;
+}
+
+int sgblk_dma_init(struct sgblk_dev *dev)
+{
+	struct dma_pool *pool;
+	struct device *d;
+	int ret;
+
+	ret = sgblk_dma_dev_get(dev);
+	if (ret)
+		return ret;
+	d = sgblk_dma_dev(dev);
 	/*
 	 * The engine writes through the kernel's cached mapping of the pages
 	 * it reaches by DMA address; without coherent DMA an unmap would
 	 * invalidate those writes away on real hardware.
 	 */
-	if (!dev_is_dma_coherent(&pdev->dev)) {
-		dev_err(&pdev->dev, "DMA is not cache-coherent here: not supported\n");
+	if (!dev_is_dma_coherent(d)) {
+		dev_err(d, "DMA is not cache-coherent here: not supported\n");
 		ret = -EOPNOTSUPP;
-		goto err_unregister;
+		goto err_put;
 	}
-	ret = dma_set_mask(&pdev->dev, DMA_BIT_MASK(64));
+	ret = dma_set_mask(d, DMA_BIT_MASK(64));
 	if (ret)
-		goto err_unregister;
-	dev->iommu = iommu_get_domain_for_dev(&pdev->dev);
+		goto err_put;
+	dev->iommu = iommu_get_domain_for_dev(d);
 	ret = sgblk_dma_prepare(dev, &dev->conf.profile, &pool);
 	if (ret)
-		goto err_unregister;
+		goto err_put;
 	sgblk_dma_commit(dev, &dev->conf.profile, pool);
 	return 0;
 
-err_unregister:
-	platform_device_unregister(pdev);
-	dev->pdev = NULL;
+err_put:
+	sgblk_dma_dev_put(dev);
 	return ret;
 }
 
@@ -97,12 +169,11 @@ void sgblk_dma_exit(struct sgblk_dev *dev)
 	long held = atomic_long_read(&dev->pool_bytes);
 
 	if (held)
-		dev_err(&dev->pdev->dev, "%ld bounce bytes leaked at teardown\n",
+		dev_err(sgblk_dma_dev(dev), "%ld bounce bytes leaked at teardown\n",
 			held);
 	dma_pool_destroy(dev->pool);
 	dev->pool = NULL;
-	platform_device_unregister(dev->pdev);
-	dev->pdev = NULL;
+	sgblk_dma_dev_put(dev);
 }
 
 /*
@@ -434,6 +505,9 @@ void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	const struct sgplan_result *r = &cmd->plan;
 
 	sgblk_stat_add(dev, sg_elems, cmd->nents);
+	/* An IOMMU joins scattered elements into one IOVA range. */
+	if (cmd->mapped < cmd->nents)
+		sgblk_stat_add(dev, dma_merged, cmd->nents - cmd->mapped);
 	sgblk_stat_add(dev, descs, r->ndescs);
 	if (r->splits_boundary)
 		sgblk_stat_add(dev, splits_boundary, r->splits_boundary);
@@ -452,7 +526,89 @@ void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	sgblk_hist_add(dev->stats, SGBLK_HIST_SEG_MIN, cmd->seg_min);
 	sgblk_hist_add(dev->stats, SGBLK_HIST_DESCS, r->ndescs);
 	sgblk_hist_add(dev->stats, SGBLK_HIST_BOUNCE, r->bounce_bytes);
+	sgblk_hist_add(dev->stats, SGBLK_HIST_MAPPED, cmd->mapped);
 	sgblk_trace_plan(rq, r);
+}
+
+/*
+ * Bits no DMA address has: an IOMMU's address width ends below them, and
+ * no physical memory lies above 2^52 (x86's limit).  The low bits are
+ * kept, so the descriptor still obeys the profile's boundary and alignment.
+ */
+#define SGBLK_BAD_DMA_BITS	GENMASK_ULL(62, 52)
+
+/*
+ * The negative control for the engine's translation: one descriptor of the
+ * request (not a bounce buffer, whose address frees it) points where
+ * nothing is mapped, so the engine must fault rather than touch memory.
+ */
+static void sgblk_bad_dma_addr(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	unsigned int i;
+
+	if (!sgblk_fault_every(&dev->knobs[SGBLK_KNOB_BAD_DMA_ADDR_EVERY]))
+		return;
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		if (cmd->bounce_va[i])
+			continue;
+		cmd->descs[i].addr ^= SGBLK_BAD_DMA_BITS;
+		sgblk_stat_inc(dev, injected_bad_addrs);
+		return;
+	}
+}
+
+static const char *sgblk_domain_str(const struct iommu_domain *dom)
+{
+	if (!dom)
+		return "none";
+	switch (dom->type) {
+	case IOMMU_DOMAIN_IDENTITY:
+		return "identity";
+	case IOMMU_DOMAIN_DMA:
+		return "dma";
+	case IOMMU_DOMAIN_DMA_FQ:
+		return "dma-fq";
+	default:
+		return "other";
+	}
+}
+
+/**
+ * sgblk_dma_show - the disk's DMA device, one "key: value" a line
+ * @m: the debugfs file
+ * @dev: the disk
+ *
+ * device (name), backend (iommu: an IOMMU DMA domain translates; swiotlb:
+ * dma-direct bounces everything; direct), domain (none, identity, dma,
+ * dma-fq: lazy IOTLB flushes), map (sg: dma_map_sg), mask and coherent_mask
+ * (bits), maps_outstanding (mappings made minus ended since the last stats
+ * reset), sample (the engine's first translation: "DMA -> physical", or
+ * "none" before it made one).
+ */
+void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
+{
+	struct device *d = sgblk_dma_dev(dev);
+	const struct iommu_domain *dom = dev->iommu;
+	const char *backend = "direct";
+
+	if (dom && (dom->type & __IOMMU_DOMAIN_DMA_API))
+		backend = "iommu";
+	else if (is_swiotlb_force_bounce(d))
+		backend = "swiotlb";
+	seq_printf(m, "device: %s\n", dev_name(d));
+	seq_printf(m, "backend: %s\n", backend);
+	seq_printf(m, "domain: %s\n", sgblk_domain_str(dom));
+	seq_puts(m, "map: sg\n");
+	seq_printf(m, "mask: %d\n", fls64(dma_get_mask(d)));
+	seq_printf(m, "coherent_mask: %d\n", fls64(d->coherent_dma_mask));
+	seq_printf(m, "maps_outstanding: %lld\n",
+		   (s64)(sgblk_stats_read(dev->stats, SGBLK_STAT_dma_maps) -
+			 sgblk_stats_read(dev->stats, SGBLK_STAT_dma_unmaps)));
+	if (atomic_read_acquire(&dev->sample.state) == 2)
+		seq_printf(m, "sample: %pad -> %pa\n", &dev->sample.dma,
+			   &dev->sample.phys);
+	else
+		seq_puts(m, "sample: none\n");
 }
 
 /*
@@ -595,6 +751,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		if (dir == DMA_TO_DEVICE)
 			sgblk_bounce_fill(dev, cmd);
 	}
+	sgblk_bad_dma_addr(dev, cmd);
 	return BLK_STS_OK;
 
 err_unmap:

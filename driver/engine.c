@@ -8,45 +8,77 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include "sgblk.h"
 
-/*
- * sgblk's platform device normally sits behind no IOMMU, so dma-direct
- * mapped it and a DMA address is the physical address (x86 has no DMA
- * offset; swiotlb slots are physical memory too).  If the device has an
- * IOMMU domain, the IOMMU translates.
+/**
+ * sgblk_dma_to_phys - translate one DMA address as the device's bus would
+ * @dev: the device
+ * @addr: a DMA address
+ * @phys: the physical address it reaches
+ *
+ * With an IOMMU domain the IOMMU translates (an identity domain returns the
+ * address itself); otherwise dma-direct mapped it, and its own inverse
+ * (dma_to_phys: no offset on x86, swiotlb slots are physical memory) does.
+ * The IOMMU API returns 0 for an address nothing is mapped at, and page 0
+ * is a valid pfn on x86: 0 is never treated as memory.
+ *
+ * Return: true if @addr reaches a valid page.
  */
-static phys_addr_t sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr)
+static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
+			      phys_addr_t *phys)
 {
-	return dev->iommu ? iommu_iova_to_phys(dev->iommu, addr) :
-			    (phys_addr_t)addr;
+	phys_addr_t p;
+
+	if (dev->iommu)
+		p = iommu_iova_to_phys(dev->iommu, addr);
+	else
+		p = dma_to_phys(sgblk_dma_dev(dev), addr);
+	*phys = p;
+	if (!p || !pfn_valid(PHYS_PFN(p)))
+		return false;
+	/* One CPU, once, records a sample; then this is a load and a branch. */
+	if (unlikely(atomic_read(&dev->sample.state) == 0) &&
+	    atomic_cmpxchg(&dev->sample.state, 0, 1) == 0) {
+		dev->sample.dma = addr;
+		dev->sample.phys = p;
+		atomic_set_release(&dev->sample.state, 2);
+	}
+	return true;
 }
 
+/*
+ * Contiguous DMA addresses are not contiguous physical memory behind an
+ * IOMMU (merged elements, dma_pool pages), so every page of a descriptor
+ * is translated on its own; one that does not translate is a device fault,
+ * never a memory access.
+ */
 static int sgblk_engine_desc(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 			     const struct sgplan_desc *ds, u64 pos, bool write)
 {
-	phys_addr_t phys = sgblk_dma_to_phys(dev, ds->addr);
+	dma_addr_t addr = ds->addr;
 	u32 len = ds->len;
 
 	while (len) {
-		unsigned long pfn = PHYS_PFN(phys);
-		unsigned int off = offset_in_page(phys);
+		unsigned int off = offset_in_page(addr);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
+		phys_addr_t phys;
 		void *va;
 		int ret;
 
-		if (!pfn_valid(pfn))
+		if (!sgblk_dma_to_phys(dev, addr, &phys))
 			return -EFAULT;
-		va = kmap_local_page(pfn_to_page(pfn));
-		ret = sgblk_store_copy(&dev->store, cur, pos, va + off, n, write);
+		va = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+		ret = sgblk_store_copy(&dev->store, cur, pos, va + offset_in_page(phys),
+				       n, write);
 		kunmap_local(va);
 		if (ret)
 			return ret;
-		phys += n;
+		addr += n;
 		pos += n;
 		len -= n;
 	}
@@ -62,8 +94,8 @@ static int sgblk_engine_desc(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
  * Every descriptor is checked against the profile as hardware would; a
  * violation is counted (and still executed, so the data shows the damage).
  * Return: BLK_STS_OK; BLK_STS_RESOURCE when the memory backend could not
- * allocate a page without sleeping; BLK_STS_IOERR for an address that is
- * not memory.
+ * allocate a page without sleeping; BLK_STS_IOERR for an address that does
+ * not translate to memory (counted in engine_faults).
  */
 blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			      struct request *rq)

@@ -21,6 +21,7 @@ enum sgblk_knob_id {
 	SGBLK_KNOB_FAIL_MAP_EVERY,	/* every Nth DMA mapping: fails */
 	SGBLK_KNOB_DROP_REQUEST_EVERY,	/* every Nth read/write: lost */
 	SGBLK_KNOB_FAIL_STORE_EVERY,	/* every Nth write: no store page */
+	SGBLK_KNOB_BAD_DMA_ADDR_EVERY,	/* every Nth mapping: one address bad */
 	SGBLK_NR_KNOBS
 };
 

@@ -53,6 +53,11 @@ module_param_named(profile, sgblk_profile, charp, 0444);
 MODULE_PARM_DESC(profile,
 		 "DMA profile preset: none, page, boundary-1k, align-4k, dma28, desc-4");
 
+static char *sgblk_dma_dev_name = "none";
+module_param_named(dma_dev, sgblk_dma_dev_name, charp, 0444);
+MODULE_PARM_DESC(dma_dev,
+		 "PCI function to map through, bound to sgblk by driver_override, or none: a platform device per disk (default none)");
+
 static unsigned long long sgblk_completion_nsec = 10000;
 module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
 MODULE_PARM_DESC(completion_nsec,
@@ -184,6 +189,9 @@ int sgblk_conf_from_params(struct sgblk_conf *conf)
 	conf->poll_queues = sgblk_poll_queues;
 	conf->queue_depth = sgblk_queue_depth;
 	conf->completion_nsec = sgblk_completion_nsec;
+	ret = sgblk_dma_conf_dev(conf, sgblk_dma_dev_name);
+	if (ret)
+		return ret;
 	return sgblk_conf_check(conf);
 }
 
@@ -331,9 +339,24 @@ static int __init sgblk_init(void)
 		       SGBLK_MAX_PARAM_DEVICES);
 		return -EINVAL;
 	}
-	ret = sgblk_conf_from_params(&conf);
+	/* Functions whose driver_override says sgblk bind here, before dma_dev is looked up. */
+	ret = sgblk_pci_init();
 	if (ret)
 		return ret;
+	ret = sgblk_conf_from_params(&conf);
+	if (ret)
+		goto err_pci;
+	/*
+	 * Refused here, not by the second disk's EBUSY: a module init failing
+	 * after add_disk() leaves the partition scan's deferred close to run
+	 * after the module is gone (6.12).
+	 */
+	if (conf.dma_dev[0] && sgblk_nr_devices > 1) {
+		pr_err("dma_dev %s: a PCI function serves one disk, not nr_devices=%u\n",
+		       conf.dma_dev, sgblk_nr_devices);
+		ret = -EINVAL;
+		goto err_pci;
+	}
 	sgblk_debugfs_init();
 	for (i = 0; i < sgblk_nr_devices; i++) {
 		struct sgblk_dev *dev = sgblk_dev_create(&conf);
@@ -358,6 +381,8 @@ err_configfs:
 err_remove:
 	sgblk_remove_all();
 	sgblk_debugfs_exit();
+err_pci:
+	sgblk_pci_exit();
 	return ret;
 }
 
@@ -367,6 +392,7 @@ static void __exit sgblk_exit(void)
 	sgblk_configfs_exit();
 	sgblk_remove_all();
 	sgblk_debugfs_exit();
+	sgblk_pci_exit();
 	ida_destroy(&sgblk_ida);
 }
 

@@ -27,6 +27,9 @@ enum sgblk_completion {
 	SGBLK_COMP_TIMER,
 };
 
+/* A PCI device name ("0000:00:03.0") and its NUL, with room to spare. */
+#define SGBLK_DMA_DEV_LEN	32
+
 /**
  * struct sgblk_conf - what a device is created with (module parameters or
  *	configfs attributes); fixed while the device is powered on
@@ -41,6 +44,7 @@ struct sgblk_conf {
 	enum sgblk_completion completion;
 	u64 completion_nsec;
 	struct sgblk_profile profile;
+	char dma_dev[SGBLK_DMA_DEV_LEN];
 };
 
 /* Who owns a request's data mapping (as the DMA-API debug code tracks). */
@@ -88,14 +92,19 @@ struct sgblk_cmd {
  * struct sgblk_dev - one sgblk disk
  * @list: on the module's device list
  * @index: N in sgblkN
- * @conf: creation parameters; conf.profile is the active profile, changed
+ * @conf: creation parameters (conf.dma_dev: the PCI function to map
+ *	through, empty for @pdev); conf.profile is the active profile, changed
  *	only with the queue frozen, so the I/O path reads it without a lock
  * @profile_lock: serialises profile changes
  * @tag_set: blk-mq tag set
  * @disk: the gendisk
  * @store: the memory backend's pages
- * @pdev: the simulated DMA-capable device the mappings are made for
+ * @pdev: the simulated DMA-capable device, when no dma_dev is given
+ * @dmadev: the device the mappings are made for: @pdev's or the PCI
+ *	function's
  * @iommu: its IOMMU domain, if any (looked up once, not per descriptor)
+ * @sample: the engine's first translation, DMA address to physical (for
+ *	debugfs dma: an IOVA differs from the address it reaches)
  * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
  * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
  * @stats: per-CPU counters and histograms
@@ -111,7 +120,13 @@ struct sgblk_dev {
 	struct gendisk *disk;
 	struct sgblk_store store;
 	struct platform_device *pdev;
+	struct device *dmadev;
 	struct iommu_domain *iommu;
+	struct {
+		atomic_t state;		/* 0 empty, 1 being written, 2 ready */
+		dma_addr_t dma;
+		phys_addr_t phys;
+	} sample;
 	struct dma_pool *pool;
 	atomic_long_t pool_bytes;
 	struct sgblk_stats __percpu *stats;
@@ -140,6 +155,9 @@ enum sgblk_wait {
 };
 
 /* dma.c */
+struct device *sgblk_dma_dev(struct sgblk_dev *dev);
+int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name);
+void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev);
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
@@ -156,6 +174,13 @@ blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 				struct request *rq, enum sgblk_wait what);
 void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		     struct request *rq);
+
+/* pci.c: PCI functions bound to sgblk, as DMA devices */
+int sgblk_pci_init(void);
+void sgblk_pci_exit(void);
+int sgblk_pci_check(const char *name);
+struct device *sgblk_pci_claim(const char *name, struct sgblk_dev *dev);
+void sgblk_pci_release(struct device *d);
 
 /* engine.c */
 blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,

@@ -39,6 +39,10 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_injected_drops] = "injected_drops",
 	[SGBLK_STAT_injected_map_failures] = "injected_map_failures",
 	[SGBLK_STAT_injected_store_failures] = "injected_store_failures",
+	[SGBLK_STAT_injected_bad_addrs] = "injected_bad_addrs",
+	[SGBLK_STAT_dma_merged] = "dma_merged",
+	[SGBLK_STAT_dma_maps] = "dma_maps",
+	[SGBLK_STAT_dma_unmaps] = "dma_unmaps",
 };
 
 static const char *const sgblk_hist_names[] = {
@@ -46,6 +50,7 @@ static const char *const sgblk_hist_names[] = {
 	[SGBLK_HIST_SEG_MIN] = "min_segment_bytes",
 	[SGBLK_HIST_DESCS] = "descs_per_request",
 	[SGBLK_HIST_BOUNCE] = "bounce_bytes_per_request",
+	[SGBLK_HIST_MAPPED] = "mapped_per_request",
 };
 
 u64 sgblk_stats_read(struct sgblk_stats __percpu *s, enum sgblk_stat i)

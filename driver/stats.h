@@ -39,6 +39,10 @@ enum sgblk_stat {
 	SGBLK_STAT_injected_drops,
 	SGBLK_STAT_injected_map_failures,
 	SGBLK_STAT_injected_store_failures,
+	SGBLK_STAT_injected_bad_addrs,
+	SGBLK_STAT_dma_merged,
+	SGBLK_STAT_dma_maps,
+	SGBLK_STAT_dma_unmaps,
 	SGBLK_NR_STATS
 };
 
@@ -48,6 +52,7 @@ enum sgblk_hist {
 	SGBLK_HIST_SEG_MIN,		/* smallest element, bytes */
 	SGBLK_HIST_DESCS,		/* descriptors */
 	SGBLK_HIST_BOUNCE,		/* bounced bytes (0 = none) */
+	SGBLK_HIST_MAPPED,		/* entries dma_map_sg returned */
 	SGBLK_NR_HISTS
 };
 

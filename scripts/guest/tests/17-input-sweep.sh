@@ -59,6 +59,9 @@ bad_values() {
 	completion) printf '%s\n' "$GENERIC_BAD" never "inline timer" 0 ;;
 	completion_nsec) printf '%s\n' "$GENERIC_BAD" 1000000001 ;;
 	cfs_profile) printf '%s\n' "$GENERIC_BAD" bogus "none x" "seg_boundary=4096" ;;
+	# 0000:00:00.0, the host bridge, exists but is not bound to sgblk.
+	dma_dev) printf '%s\n' "$GENERIC_BAD" bogus "none x" 0000:00:00.0 \
+		"0000:00:00.0 " "$mid_0" ;;
 	power) printf '%s\n' "$GENERIC_BAD" 2 -0x1 yes y on maybe "0 1" 01x ;;
 	*) fail "no bad values for kind $1" ;;
 	esac
@@ -72,14 +75,15 @@ kind_of() {
 	dbg:profile) echo dbg_profile ;;
 	dbg:corrupt_bounce | dbg:own_fatal) echo knob01 ;;
 	dbg:fail_request_every | dbg:fail_pool_every | dbg:fail_map_every | \
-	dbg:drop_request_every | dbg:fail_store_every) echo u32 ;;
+	dbg:drop_request_every | dbg:fail_store_every | dbg:bad_dma_addr_every) echo u32 ;;
 	dbg:fail_request_percent) echo percent ;;
-	dbg:hist | dbg:store_pages) echo ro ;;
+	dbg:hist | dbg:store_pages | dbg:dma) echo ro ;;
 	root:features) echo ro ;;
 	item:capacity_mb | item:backend | item:bs | item:submit_queues | \
 	item:poll_queues | item:queue_depth | item:completion | \
 	item:completion_nsec | item:power) echo "$2" ;;
 	item:profile) echo cfs_profile ;;
+	item:dma_dev) echo dma_dev ;;
 	item:index | item:disk) echo ro ;;
 	esac
 }
@@ -89,12 +93,12 @@ kind_of() {
 # shellcheck disable=SC2034
 TABLE_dbg="stats profile corrupt_bounce own_fatal fail_request_every
 fail_pool_every fail_map_every drop_request_every fail_store_every
-fail_request_percent hist store_pages"
+fail_request_percent hist store_pages bad_dma_addr_every dma"
 # shellcheck disable=SC2034
 TABLE_root="features"
 # shellcheck disable=SC2034
 TABLE_item="capacity_mb backend bs submit_queues poll_queues queue_depth
-completion completion_nsec profile power index disk"
+completion completion_nsec profile dma_dev power index disk"
 
 writable() {
 	[ "$(ls -ld "$1" | cut -c3)" = w ]
@@ -220,7 +224,8 @@ params_bad() {
 		bs=8192 submit_queues=$((cpus + 1)) poll_queues=$((cpus + 1)) \
 		queue_depth=0 queue_depth=4097 completion_nsec=1000000001 \
 		backend=tape backend= completion=never completion= \
-		profile=bogus profile=custom "backend=$long_x"
+		profile=bogus profile=custom "backend=$long_x" dma_dev= \
+		dma_dev=bogus dma_dev=0000:00:00.0 "dma_dev=$long_x"
 }
 params_bad >/tmp/sweep.params
 np=0

@@ -1,0 +1,81 @@
+#!/bin/sh
+# make bench-dma, the part that runs inside one guest boot: what the boot's
+# DMA backend (BACKEND: direct, swiotlb, iommu-lazy, iommu-strict, identity)
+# costs.  sgblk backend=null and backend=memory (profile none; through the
+# pci-testdev function, dma_dev=, in the IOMMU boots) and, as the same
+# boot's baselines, null_blk and brd: randread-4k and seqread-128k each.
+# Output: /out/bench-dma/results.tsv, one line per job:
+#   backend device job iops engine_faults+errors
+# and the fio JSON next to it.  Environment: BACKEND, RUNTIME [1],
+# SIZE [64M], IODEPTH [32].
+. /sgblk/guest/lib.sh
+. /sgblk/guest/iommu.sh
+
+export RUNTIME=${RUNTIME:-1} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
+OUT=/out/bench-dma
+mkdir -p $OUT
+common="submit_queues=1 queue_depth=64"
+dmadev=""
+case $BACKEND in
+iommu-*|identity)
+	testdev_find
+	testdev_override "$TESTDEV"
+	dmadev="dma_dev=$TESTDEV" ;;
+direct|swiotlb) ;;
+*) fail "BACKEND '$BACKEND': direct, swiotlb, iommu-lazy, iommu-strict or identity" ;;
+esac
+
+# run DEVICE JOB: one fio job on $DEV, a line in results.tsv.
+run() {
+	base=$1-$2
+	case $1 in sgblk-*) echo 0 >"$DBG/sgblk0/stats" ;; esac
+	fio --eta=never --output-format=json --output="$OUT/$base.json" \
+		"/sgblk/fio-jobs/$2.fio" >/tmp/fio.err 2>&1 ||
+		{ cat /tmp/fio.err; fail "fio $2 on $1"; }
+	iops=$(grep -o '"iops" *: *[0-9.]*' "$OUT/$base.json" | head -n3 |
+		awk -F: '{ s += $2 } END { printf "%.0f", s }')
+	bad=0
+	case $1 in sgblk-*)
+		bad=$(($(sgblk_stat engine_faults) + $(sgblk_stat errors))) ;;
+	esac
+	printf '%s\t%s\t%s\t%s\t%s\n' "$BACKEND" "$1" "$2" "$iops" "$bad" >>"$OUT/results.tsv"
+	echo "bench-dma $BACKEND $1 $2 $iops IOPS"
+}
+
+# device NAME: load it, prefill memory-backed ones, run both jobs, unload.
+device() {
+	case $1 in
+	sgblk-null)
+		# shellcheck disable=SC2086 # module parameters, split on purpose
+		sgblk_load backend=null $common $dmadev; DEV=/dev/sgblk0 ;;
+	sgblk-memory)
+		# shellcheck disable=SC2086 # as above
+		sgblk_load backend=memory $common $dmadev; DEV=/dev/sgblk0 ;;
+	null_blk)
+		modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 memory_backed=0 \
+			gb=1 bs=512 hw_queue_depth=64 submit_queues=1 || fail "null_blk"
+		DEV=/dev/nullb0 ;;
+	brd) brd_load; DEV=/dev/ram0 ;;
+	esac
+	[ -b "$DEV" ] || fail "$DEV missing"
+	export DEV
+	case $1 in sgblk-*)
+		note "$1: $(tr '\n' ' ' <"$DBG/sgblk0/dma")" ;;
+	esac
+	case $1 in sgblk-memory|brd)
+		fio /sgblk/fio-jobs/prefill.fio >/tmp/fio.err 2>&1 ||
+			{ cat /tmp/fio.err; fail "prefill $1"; } ;;
+	esac
+	run "$1" randread-4k
+	run "$1" seqread-128k
+	sgblk_cleanup
+}
+
+: >"$OUT/results.tsv"
+# Warm-up, not recorded (the first fio run of a boot can find it settling).
+modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 memory_backed=0 gb=1 || fail "null_blk"
+DEV=/dev/nullb0 RUNTIME=1 fio --eta=never /sgblk/fio-jobs/randread-4k.fio >/dev/null 2>&1
+sgblk_cleanup
+for d in sgblk-null null_blk sgblk-memory brd; do
+	device $d
+done

@@ -1,0 +1,56 @@
+# Helpers for the IOMMU tests (sourced after lib.sh).  scripts/vm --iommu
+# boots a q35 guest with an intel-iommu and a driverless pci-testdev function
+# (1b36:0005); these find that function and hand it to sgblk.
+
+# The IOMMU mode the kernel command line asks for: lazy, strict, identity,
+# or nothing when the guest has no IOMMU.
+iommu_mode() {
+	grep -qw 'intel_iommu=on' /proc/cmdline || return 0
+	if grep -qw 'iommu=pt' /proc/cmdline; then
+		echo identity
+	elif grep -qw 'iommu.strict=1' /proc/cmdline; then
+		echo strict
+	else
+		echo lazy
+	fi
+}
+
+# testdev_find: the pci-testdev function's name into $TESTDEV; skips the test
+# without one (not in a command substitution: skip must end the test).
+testdev_find() {
+	TESTDEV=""
+	for _d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$_d/vendor")" = 0x1b36 ] && [ "$(cat "$_d/device")" = 0x0005 ] &&
+			TESTDEV=${_d##*/}
+	done
+	[ -n "$TESTDEV" ] || skip "no pci-testdev function (boot with scripts/vm --iommu)"
+}
+
+# testdev_override FN: let only sgblk bind FN (it binds when sgblk loads).
+testdev_override() {
+	echo sgblk >"/sys/bus/pci/devices/$1/driver_override" ||
+		fail "cannot set driver_override of $1"
+}
+
+# dma_key KEY [DISK]: one value of the disk's debugfs dma file.
+dma_key() {
+	sed -n "s/^$1: //p" "$DBG/${2:-sgblk0}/dma"
+}
+
+# expect_dma_backend: the disk maps through the IOMMU the boot asked for.
+expect_dma_backend() {
+	case $(iommu_mode) in
+	lazy) want="iommu dma-fq" ;;
+	strict) want="iommu dma" ;;
+	identity) want="direct identity" ;;
+	*) fail "no IOMMU in this boot" ;;
+	esac
+	got="$(dma_key backend "$1") $(dma_key domain "$1")"
+	[ "$got" = "$want" ] || fail "backend/domain '$got', expected '$want'"
+}
+
+# expect_no_maps WHEN [DISK]: every mapping sgblk made has been ended.
+expect_no_maps() {
+	_o=$(dma_key maps_outstanding "$2")
+	[ "$_o" = 0 ] || fail "$1: $_o DMA mappings outstanding"
+}
