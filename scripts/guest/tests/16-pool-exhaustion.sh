@@ -6,9 +6,10 @@
 # smaller than the I/O in flight makes requests wait (requeued), never fail.
 . /sgblk/guest/lib.sh
 
-# Timer completion holds each request's bounce buffers for 1 ms, so
-# requests in flight really compete for the pool.
-sgblk_load capacity_mb=64 completion=timer completion_nsec=1000000
+# Timer completion holds each request's bounce buffers for 10 ms, so
+# requests in flight really compete for the pool (fio's queue fills much
+# faster than that, even in a loaded TCG guest).
+sgblk_load capacity_mb=64 completion=timer completion_nsec=10000000
 P=$DBG/sgblk0/profile
 pget() { awk -v k="$1" '$1 == k { print $2 }' "$P"; }
 
@@ -49,7 +50,8 @@ expect_stat pool_giveups -eq 0
 expect_stat bounce_descs -gt 0
 expect_clean
 
-# Many requests in flight against a small pool: they wait, none fails.
+# Requests in flight against a small pool (four 511 KiB requests, each one
+# bounce run of 32 buffers, fill it): they wait, none fails.
 set_profile "bounce_pool_kb=2048"
 fio_verify /dev/sgblk0 --rw=randrw --bs=511k --mem_align=512 --size=48M --iodepth=16 ||
 	fail "verify failed with a small bounce pool"
