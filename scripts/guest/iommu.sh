@@ -54,3 +54,16 @@ expect_no_maps() {
 	_o=$(dma_key maps_outstanding "$2")
 	[ "$_o" = 0 ] || fail "$1: $_o DMA mappings outstanding"
 }
+
+# iommu_disk_load CAPACITY_MB: skip without an IOMMU; otherwise bind the
+# pci-testdev function to sgblk and load sgblk0 mapping through it.  Sets
+# fn (the function's name).  Run in the test's own shell, so a skip ends
+# the test.
+iommu_disk_load() {
+	[ -n "$(iommu_mode)" ] || skip "needs a boot with an IOMMU (scripts/vm --iommu=MODE)"
+	testdev_find
+	fn=$TESTDEV
+	testdev_override "$fn"
+	sgblk_load capacity_mb="$1" dma_dev="$fn"
+	expect_dma_backend sgblk0
+}

@@ -9,13 +9,8 @@
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
 
+iommu_disk_load 64
 mode=$(iommu_mode)
-[ -n "$mode" ] || skip "needs a boot with an IOMMU (scripts/vm --iommu=MODE)"
-testdev_find
-fn=$TESTDEV
-testdev_override "$fn"
-sgblk_load capacity_mb=64 dma_dev="$fn"
-expect_dma_backend
 note "$(tr '\n' ' ' <"$DBG/sgblk0/dma")"
 
 # Test 10's workloads at an eighth of the size: three boots run this.

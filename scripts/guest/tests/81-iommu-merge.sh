@@ -9,13 +9,8 @@
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
 
+iommu_disk_load 32
 mode=$(iommu_mode)
-[ -n "$mode" ] || skip "needs a boot with an IOMMU (scripts/vm --iommu=MODE)"
-testdev_find
-fn=$TESTDEV
-testdev_override "$fn"
-sgblk_load capacity_mb=32 dma_dev="$fn"
-expect_dma_backend
 
 # seq128 PROFILE: 128 KiB sequential writes and verifying reads.
 seq128() {

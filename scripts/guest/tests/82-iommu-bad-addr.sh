@@ -10,13 +10,8 @@
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
 
+iommu_disk_load 4
 mode=$(iommu_mode)
-[ -n "$mode" ] || skip "needs a boot with an IOMMU (scripts/vm --iommu=MODE)"
-testdev_find
-fn=$TESTDEV
-testdev_override "$fn"
-sgblk_load capacity_mb=4 dma_dev="$fn"
-expect_dma_backend
 K="$DBG/sgblk0/bad_dma_addr_every"
 
 dd if=/dev/urandom of=/tmp/a bs=1M count=4 2>/dev/null
