@@ -10,7 +10,7 @@ KLOG_BAD='WARNING:|BUG:|Oops|blocked for more than|general protection|DMA-API:|K
 
 DMA_API=/sys/kernel/debug/dma-api
 KMEMLEAK=/sys/kernel/debug/kmemleak
-ck_dma=0 ck_leak=0 ck_dma0=0 ck_dma_total=0 ck_leak_total=0
+ck_dma=0 ck_leak=0 ck_dma0=0 ck_dma_total=0 ck_leak_total=0 ck_why=""
 
 # kmemleak_scan: report what leaked until now.  kmemleak reports an object
 # only once it is 5 s old and its contents did not change between two scans
@@ -43,8 +43,8 @@ checkers_start() {
 	read -r ck_dma0 <$DMA_API/error_count
 }
 
-# checkers_end LOG: after a test (and its cleanup); prints why it fails,
-# nothing if it does not, and appends the kmemleak report to LOG.
+# checkers_end LOG: after a test (and its cleanup); sets ck_why to why it
+# fails (empty if it does not) and appends the kmemleak report to LOG.
 checkers_end() {
 	_why="" _n=0
 	if [ $ck_dma = 1 ]; then
@@ -64,7 +64,7 @@ checkers_end() {
 			echo clear >$KMEMLEAK
 		fi
 	fi
-	[ -z "$_why" ] || echo "$_why"
+	ck_why=$_why
 }
 
 # checkers_summary: the totals over the run, as a TAP comment.
