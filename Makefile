@@ -17,6 +17,9 @@
 #   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
+#   make test-debug the guest suite on the debug kernel (KASAN, lockdep,
+#                   DMA-API debug, kmemleak, UBSAN; scripts/debug-kernel/build
+#                   builds it under build/ first, about 20 minutes)
 #   make clean      (keeps build/trixie-root, the newest kernels' build root)
 # sgblk is a test driver with fault-injection and corruption knobs: never load
 # it on a production host.
@@ -40,7 +43,7 @@ SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.
 NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
 .PHONY: all modules tools test bench bench-biogen bench-dma check clean setup-if-needed trace \
-	install dkms-src dkms-install dkms-remove stress
+	install dkms-src dkms-install dkms-remove stress test-debug
 
 all: modules tools
 
@@ -86,6 +89,17 @@ trace: all
 # fio verify on several devices under random profile flips and fault knobs
 stress: all
 	@scripts/stress $(if $(SECS),--secs '$(SECS)') $(if $(KVER),--kver '$(KVER)')
+
+# The debug kernel's release names only the flavour; its module lands in
+# build/kmod/<release> like any other.  No host tests: make test runs them.
+# The checkers slow the guest several-fold: long timeouts; kasan_multi_shot
+# reports every KASAN finding, log_buf_len keeps each test's kernel log.
+test-debug: tools
+	@set -e; rel=$$(scripts/debug-kernel/build); \
+	$(MAKE) -s modules KVER=$$rel; \
+	KVER=$$rel SGBLK_HOST_TESTS=0 SGBLK_EXTRA_APPEND="kasan_multi_shot log_buf_len=8M" \
+		SGBLK_VM_TIMEOUT=$${SGBLK_VM_TIMEOUT:-7200} SGBLK_SWIOTLB_TIMEOUT=$${SGBLK_SWIOTLB_TIMEOUT:-3600} \
+		scripts/run-tests $(if $(TESTS),'$(TESTS)')
 
 # scripts/check installs its tools (scripts/setup --if-needed --check)
 check:
