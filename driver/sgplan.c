@@ -339,25 +339,14 @@ static bool sgplan_plan_as_is(const struct sgplan_profile *p,
 	return true;
 }
 
-/**
- * sgplan_plan() - sgplan_build() without the argument checks
- * @p: device profile, valid (sgplan_profile_check())
- * @segs: at least one segment, each len > 0, totalling less than 4 GiB
- * @nsegs: number of segments
- * @descs: output array
- * @max_out: capacity of @descs
- * @res: counters of what was done
- *
- * For callers that validated the profile once when it was set and whose
- * segments come from the block layer (never empty, at most a few MiB):
- * the I/O path should not pay for the checks on every request.
- *
- * Return: as sgplan_build().
+/*
+ * Everything but the as-is case, out of line: its frame and setup are
+ * what a one-segment request would otherwise pay for.
  */
-int sgplan_plan(const struct sgplan_profile *p,
-		const struct sgplan_seg *segs, u32 nsegs,
-		struct sgplan_desc *descs, u32 max_out,
-		struct sgplan_result *res)
+static noinline int sgplan_plan_split(const struct sgplan_profile *p,
+				      const struct sgplan_seg *segs, u32 nsegs,
+				      struct sgplan_desc *descs, u32 max_out,
+				      struct sgplan_result *res)
 {
 	struct sgplan_state st;
 	struct sgplan_cut cut;
@@ -367,8 +356,6 @@ int sgplan_plan(const struct sgplan_profile *p,
 	u64 total = 0, amask;
 	u32 i;
 
-	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
-		return 0;
 	/* only a descriptor budget needs the total (cut points) */
 	for (i = 0; p->max_descs && i < nsegs; i++)
 		total += segs[i].len;
@@ -456,6 +443,42 @@ int sgplan_plan(const struct sgplan_profile *p,
 		return sgplan_fail(res, -ENOSPC);
 	*res = st.r;
 	return 0;
+}
+
+/**
+ * sgplan_plan() - sgplan_build() without the argument checks
+ * @p: device profile, valid (sgplan_profile_check())
+ * @segs: at least one segment, each len > 0, totalling less than 4 GiB
+ * @nsegs: number of segments
+ * @descs: output array
+ * @max_out: capacity of @descs
+ * @res: counters of what was done
+ *
+ * For callers that validated the profile once when it was set and whose
+ * segments come from the block layer (never empty, at most a few MiB):
+ * the I/O path should not pay for the checks on every request.
+ *
+ * Return: as sgplan_build().
+ */
+int sgplan_plan(const struct sgplan_profile *p,
+		const struct sgplan_seg *segs, u32 nsegs,
+		struct sgplan_desc *descs, u32 max_out,
+		struct sgplan_result *res)
+{
+	/* one legal segment (most small I/O): one descriptor, no loops */
+	if (nsegs == 1 && max_out && sgplan_legal(p, segs->addr, segs->len, true)) {
+		descs->addr = segs->addr;
+		descs->len = segs->len;
+		descs->req_off = 0;
+		descs->flags = 0;
+		descs->reserved = 0;
+		sgplan_zero(res);
+		res->ndescs = 1;
+		return 0;
+	}
+	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
+		return 0;
+	return sgplan_plan_split(p, segs, nsegs, descs, max_out, res);
 }
 
 #ifndef __KERNEL__

@@ -8,6 +8,7 @@
 #define SGPLAN_SHIM_H
 
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 #else
@@ -18,6 +19,7 @@ typedef __u64 u64;
 typedef __u32 u32;
 typedef __u16 u16;
 typedef __u8 u8;
+#define noinline __attribute__((noinline))
 #endif
 
 #endif /* SGPLAN_SHIM_H */

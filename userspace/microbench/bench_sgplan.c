@@ -28,8 +28,8 @@ static const struct bench_profile profiles[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bench_sgplan [--profile NAME] [ITERATIONS]\n"
-		"Plans a 128 KiB request of %d scattered 4 KiB segments ITERATIONS\n"
+	fprintf(f, "usage: bench_sgplan [--profile NAME] [--segments N] [ITERATIONS]\n"
+		"Plans a request of N [%d] scattered 4 KiB segments ITERATIONS\n"
 		"times [1000]; prints the descriptors per plan.  Profiles:", NSEGS);
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
 		fprintf(f, " %s", profiles[i].name);
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	const struct bench_profile *bp = &profiles[2];
 	struct sgplan_result r;
 	long iters = 1000;
-	int i, a;
+	int i, a, nsegs = NSEGS;
 
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help")) {
@@ -60,6 +60,14 @@ int main(int argc, char **argv)
 			}
 			bp = &profiles[k];
 			a++;
+		} else if (!strcmp(argv[a], "--segments") && a + 1 < argc) {
+			char *end;
+
+			nsegs = (int)strtol(argv[++a], &end, 10);
+			if (*end || nsegs < 1 || nsegs > NSEGS) {
+				fprintf(stderr, "bench_sgplan: --segments takes 1..%d\n", NSEGS);
+				return 2;
+			}
 		} else {
 			char *end;
 
@@ -77,12 +85,12 @@ int main(int argc, char **argv)
 		segs[i].len = 4096;
 	}
 	for (long n = 0; n < iters; n++) {
-		if (sgplan_build(&bp->p, segs, NSEGS, descs, MAXOUT, &r)) {
+		if (sgplan_build(&bp->p, segs, nsegs, descs, MAXOUT, &r)) {
 			fprintf(stderr, "bench_sgplan: no plan for %s\n", bp->name);
 			return 1;
 		}
 	}
 	printf("profile %s segments %d bytes %d descs %u iterations %ld\n",
-	       bp->name, NSEGS, NSEGS * 4096, r.ndescs, iters);
+	       bp->name, nsegs, nsegs * 4096, r.ndescs, iters);
 	return 0;
 }
