@@ -4,23 +4,27 @@ flame graphs.
 
   profile_report.py DIR [--top N]
 
-DIR/profile/ holds env.txt ("runs DEVICE:PROFILE:JOB ...") and per run,
-U = DEVICE_PROFILE_JOB: U.fio.json (the run without perf) and
-U.script-RATE.gz (perf script of a run under perf at RATE Hz).  Writes
+DIR/profile/ holds env.txt ("runs DEVICE:PROFILE:JOB ..."), windows (the
+runs in counting-window order), kallsyms.gz and per run, U =
+DEVICE_PROFILE_JOB: U.fio.json (the run without perf), U.count.json and
+U.window (the counted run and its window in guest ns), U.kallsyms (module
+symbols) and U.script-RATE.gz (perf script of a run under perf at RATE Hz).
+DIR/tbcount.txt[.gz] is what the QEMU plugin counted.  Writes
 DIR/LABEL.folded.gz, DIR/LABEL.svg, DIR/top.tsv and DIR/PROFILE.md (LABEL:
 the device, plus profile and job where the runs differ in them).
 
 Units.  In an icount guest (shift=0) guest time advances 1 ns per
 instruction executed, except while the vCPU halts (sleep=off: the clock
 jumps to the next timer).  With one vCPU and one fio job,
-    ns per I/O = runtime / total I/Os = 1e9 / IOPS  (guest time)
-and cpu-clock samples fall evenly over guest time, so a function's share
-of samples times ns per I/O is its instructions per I/O, and
-    instructions per I/O = ns per I/O x (1 - halted share).
-Samples are weighted by their period (runs at several rates, see
-scripts/guest/profile.sh).  Samples of perf's own process are left out (it only runs because we
-sample); the perf run's IOPS are lower (sampling cost) and only its shares
-are used.
+    ns per I/O = runtime / total I/Os = 1e9 / IOPS  (guest time).
+The table counts instructions exactly (the plugin, per code block) over a
+window of the counted run: a function's instructions per I/O are its
+instructions in the window / (IOPS x window length), and the idle share
+is 1 - instructions / window ns.  The flame graphs are perf samples
+(cpu-clock; weighted by period when several rates ran; perf's own process
+left out): their shapes show call paths, but their widths may alias with
+the workload's period in a deterministic guest, so no figure is taken
+from them unless no count exists (then the table says "sampled").
 """
 import argparse
 import gzip
@@ -30,6 +34,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flamegraph as fg  # noqa: E402
+import tbcount  # noqa: E402
 
 
 def fio_ns_per_io(path):
@@ -50,36 +55,78 @@ def unit_name(dev, prof, job):
     return "%s_%s_%s" % (dev, prof, job)
 
 
-def load_unit(pdir, dev, prof, job, label=None):
+def load_unit(pdir, dev, prof, job, label=None, counts=None):
     """One run's profile: instructions per I/O per function, and more."""
     u = unit_name(dev, prof, job)
-    d = load_device(pdir, u)
+    d = load_device(pdir, u, counts)
     d["dev"] = label or u
     return d
 
 
-def load_device(pdir, dev):
+def load_device(pdir, dev, counts=None):
+    """One run: its flame graph stacks and its instructions per I/O per
+    function, counted (counts: (windows, kernel symbols)) or sampled."""
     ns_io, iops = fio_ns_per_io(os.path.join(pdir, dev + ".fio.json"))
     folded = fg.Counter()
     rates = sorted(int(f[len(dev) + 8:-3]) for f in os.listdir(pdir)
                    if f.startswith(dev + ".script-") and f.endswith(".gz"))
-    if not rates:
-        raise ValueError("%s: no %s.script-RATE.gz" % (pdir, dev))
     for rate in rates:
         # weight each sample by its period: counts become guest ns
         with fg.open_text(os.path.join(pdir, "%s.script-%d.gz" % (dev, rate))) as fh:
             for stack, n in fg.fold(fg.samples(fh)).items():
                 folded[stack] += n * 1e9 / rate
     folded = fg.Counter({k: int(round(v)) for k, v in folded.items()})
+    d = {"dev": dev, "ns_io": ns_io, "iops": iops, "folded": folded, "rates": rates}
+    win = counted_window(pdir, dev, counts)
+    if win:
+        fn, ios, wns = win
+        total = sum(fn.values())
+        d.update(source="counted", per_io={f: n / ios for f, n in fn.items()},
+                 instr_io=total / ios, idle_share=1 - total / wns, window_ms=wns / 1e6)
+        return d
+    if not rates:
+        raise ValueError("%s: neither a counted window nor perf samples of %s" % (pdir, dev))
     selfc = fg.self_counts(folded)
     total = sum(selfc.values())
-    halt = sum(n for f, n in selfc.items() if f in fg.HALT)
-    per_io = {f: ns_io * n / total for f, n in selfc.items()} if total else {}
-    return {"dev": dev, "ns_io": ns_io, "iops": iops, "samples": total,
-            "samples_ms": total / 1e6,
-            "halt_share": halt / total if total else 0.0,
-            "instr_io": ns_io * (1 - (halt / total if total else 0.0)),
-            "folded": folded, "per_io": per_io}
+    halt = sum(n for f, n in selfc.items() if f in fg.HALT) / total if total else 0.0
+    d.update(source="sampled", per_io={f: ns_io * n / total for f, n in selfc.items()}
+             if total else {}, instr_io=ns_io * (1 - halt), idle_share=halt,
+             window_ms=total / 1e6)
+    return d
+
+
+def load_counts(run_dir):
+    """(windows by run name, kernel symbols) of a profile run, or None."""
+    pdir = os.path.join(run_dir, "profile")
+    tb = next((p for p in (os.path.join(run_dir, "tbcount.txt.gz"),
+                           os.path.join(run_dir, "tbcount.txt")) if os.path.exists(p)), None)
+    order = os.path.join(pdir, "windows")
+    if not tb or not os.path.exists(order):
+        return None
+    with tbcount.open_text(tb) as fh:
+        wins = tbcount.read_windows(fh)
+    with open(order) as fh:
+        names = fh.read().split()
+    with tbcount.open_text(os.path.join(pdir, "kallsyms.gz")) as fh:
+        ksyms = tbcount.read_kallsyms(fh)
+    return dict(zip(names, wins)), ksyms
+
+
+def counted_window(pdir, dev, counts):
+    """(instructions per function, I/Os, ns) of dev's counted window, or None."""
+    if not counts or dev not in counts[0]:
+        return None
+    with open(os.path.join(pdir, dev + ".window")) as fh:
+        t = [int(x) for x in fh.read().split()]
+    _, iops = fio_ns_per_io(os.path.join(pdir, dev + ".count.json"))
+    msyms = ([], [])
+    mpath = os.path.join(pdir, dev + ".kallsyms")
+    if os.path.exists(mpath):
+        with open(mpath) as fh:
+            msyms = tbcount.read_kallsyms(fh)
+    fn = tbcount.per_function(counts[0][dev], tbcount.merge_syms(counts[1], msyms))
+    wns = t[1] - t[0]
+    return fn, iops * wns / 1e9, wns
 
 
 def read_env(pdir):
@@ -123,9 +170,10 @@ def top_table(devs, n):
         lines.append(row + " |")
     for label, key, fmt in (("**instructions per I/O**", "instr_io", "%.0f"),
                             ("guest ns per I/O (1e9/IOPS)", "ns_io", "%.0f"),
-                            ("halted share", "halt_share", "%.3f"),
+                            ("idle share", "idle_share", "%.3f"),
                             ("IOPS (run without perf)", "iops", "%.0f"),
-                            ("sampled guest ms (without perf's own)", "samples_ms", "%.0f")):
+                            ("guest ms counted (or sampled)", "window_ms", "%.0f"),
+                            ("source", "source", "%s")):
         vals = [d[key] for d in devs]
         row = "| %s | " % label + " | ".join(fmt % v for v in vals)
         if len(devs) > 1:
@@ -154,7 +202,8 @@ def main(argv=None):
         return "-".join([r[0]] + ([r[1]] if len(profs) > 1 and r[1] != "-" else []) +
                         ([r[2]] if len(jobs) > 1 else []))
     try:
-        devs = [load_unit(pdir, *r, label=label(r)) for r in runs]
+        counts = load_counts(a.dir)
+        devs = [load_unit(pdir, *r, label=label(r), counts=counts) for r in runs]
     except (OSError, ValueError, KeyError) as e:
         print("profile_report: %s" % e, file=sys.stderr)
         return 1
@@ -163,7 +212,7 @@ def main(argv=None):
     title_env = "%s, %s, profile %s, iodepth %s" % (env.get("job"), env.get("kernel"),
                                                    env.get("profile"), env.get("iodepth"))
     with open(os.path.join(a.dir, "top.tsv"), "w") as fh:
-        fh.write("device\tfunction\tinstructions_per_io\tshare\n")
+        fh.write("device\tfunction\tinstructions_per_io\tshare_of_instructions\n")
         for d in devs:
             with gzip.open(os.path.join(a.dir, d["dev"] + ".folded.gz"), "wt") as ff:
                 for stack, c in sorted(d["folded"].items()):
@@ -171,16 +220,18 @@ def main(argv=None):
             with open(os.path.join(a.dir, d["dev"] + ".svg"), "w") as fs:
                 fs.write(fg.svg(d["folded"], "%s: %s" % (d["dev"], title_env)))
             for f, v in sorted(d["per_io"].items(), key=lambda kv: -kv[1]):
-                fh.write("%s\t%s\t%.1f\t%.5f\n" % (d["dev"], f, v, v / d["ns_io"]))
+                fh.write("%s\t%s\t%.1f\t%.5f\n" % (d["dev"], f, v, v / d["instr_io"]))
     host = {}
     hpath = os.path.join(a.dir, "host.txt")
     if os.path.exists(hpath):
         with open(hpath) as fh:
             host = dict(line.rstrip("\n").split(" ", 1) for line in fh if " " in line)
     md = ["# make profile: %s" % title_env, "",
-          "Top functions by self time, as **instructions per I/O** (share of",
-          "cpu-clock samples x guest ns per I/O of the run without perf; the",
-          "halted share is guest time without instructions).  Flame graphs:",
+          "Top functions by self time, as **instructions per I/O**: counted",
+          "exactly by the QEMU plugin tbcount over %s s of guest time in the" % env.get("window"),
+          "middle of a run (instructions / (IOPS x window)); idle share: the",
+          "window's guest ns without instructions (halted).  Flame graphs (perf",
+          "samples; call paths, approximate widths): " +
           " ".join("[%s](%s.svg)" % (d["dev"], d["dev"]) for d in devs) + ".", "",
           top_table(devs, a.top), ""]
     if len(devs) > 1:
@@ -191,9 +242,13 @@ def main(argv=None):
                for f, x, y in diff_rows(devs[0], devs[1], a.top)]
         md.append("")
     md += ["## Environment", "",
-           "- sampling: perf record -e cpu-clock -F F -a -g, one run at each F in %s Hz "
-           "(software clock; in icount mode it samples guest time), samples weighted "
-           "by their period" % env.get("freqs"),
+           "- counting: QEMU TCG plugin scripts/lib/qemu-plugin/tbcount.c (instructions "
+           "per translation block, attributed to the function of its first instruction), "
+           "window %s s from 0.3 s into a %s s run, opened and closed by sgblk-mark" % (
+               env.get("window"), env.get("runtime")),
+           "- flame graphs: perf record -e cpu-clock -F F -a -g, one run at each F in %s "
+           "Hz (software clock; in icount mode it samples guest time, and a fixed period "
+           "can lock onto the workload's phase)" % env.get("freqs"),
            "- guest kernel %s, vCPUs %s, CPU model %s" % (env.get("kernel"), env.get("ncpu"),
                                                        env.get("cpu")),
            "- accelerator: %s" % host.get("accel", "QEMU TCG, -icount shift=0,align=off,sleep=off"),

@@ -200,24 +200,26 @@ def missed_profiles(run_dir, missed, top=8):
         return ["", "No function-level profile in this run (scripts/bench profiles the "
                 "missed goals in a second icount boot unless PROFILE_MISSED=0)."]
     env = profile_report.read_env(pdir)
+    counts = profile_report.load_counts(os.path.join(run_dir, "profile-icount"))
     L = ["", "### Where the missed goals' instructions go (make profile, same kernel)", "",
          "Top functions by self time as instructions per I/O, sgblk minus its reference, "
-         "from one icount boot with perf (cpu-clock at %s Hz, one run per rate, samples "
-         "weighted by period; per function: share of samples x guest ns per I/O of a run "
-         "without perf). Per device flame graphs in `profile-icount/`." % env.get("freqs", "?")]
+         "from one more icount boot (scripts/guest/profile.sh): instructions counted "
+         "exactly per code block by the QEMU plugin tbcount over %s s of each run, divided "
+         "by the I/Os in that window. Flame graphs (perf samples) in `profile-icount/`."
+         % env.get("window", "?")]
     for name, a, b in missed:
         if len(a) != 3:
             L += ["", "**%s**: not profiled (make profile runs fio jobs)." % name]
             continue
         try:
-            ua = profile_report.load_unit(pdir, *a)
-            ub = profile_report.load_unit(pdir, b[0], b[1], b[2])
+            ua = profile_report.load_unit(pdir, *a, counts=counts)
+            ub = profile_report.load_unit(pdir, b[0], b[1], a[2], counts=counts)
         except (OSError, ValueError, KeyError):
             L += ["", "**%s**: no profile of both sides." % name]
             continue
-        L += ["", "**%s**: %.0f vs %.0f instructions per I/O (%+.0f; halted %.1f%% vs "
-              "%.1f%%)" % (name, ua["instr_io"], ub["instr_io"], ua["instr_io"] - ub["instr_io"],
-                          100 * ua["halt_share"], 100 * ub["halt_share"]), "",
+        L += ["", "**%s**: %.0f vs %.0f instructions per I/O (%+.0f; idle %.1f%% vs "
+              "%.1f%%; %s)" % (name, ua["instr_io"], ub["instr_io"], ua["instr_io"] - ub["instr_io"],
+                              100 * ua["idle_share"], 100 * ub["idle_share"], ua["source"]), "",
               "| function | sgblk | reference | difference |", "|---|---|---|---|"]
         L += ["| %s | %.0f | %.0f | %+.0f |" % row
               for row in [(f, x, y, x - y) for f, x, y in
