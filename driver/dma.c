@@ -33,6 +33,15 @@ static struct device *sgblk_dma_dev(struct sgblk_dev *dev)
 	return &dev->pdev->dev;
 }
 
+static void sgblk_own_violation(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				enum sgblk_owner from)
+{
+	sgblk_stat_inc(dev, own_violations);
+	WARN_ONCE(READ_ONCE(dev->knobs[SGBLK_KNOB_OWN_FATAL].val),
+		  "%s: mapping owned by %d, expected %d\n",
+		  dev->disk->disk_name, cmd->owner, from);
+}
+
 /**
  * sgblk_own_move - move a mapping between owners, checking the transition
  * @dev: device (for counters and the own_fatal knob)
@@ -42,17 +51,14 @@ static struct device *sgblk_dma_dev(struct sgblk_dev *dev)
  *
  * A mismatch (double map, unmap of an unmapped buffer, sync in the wrong
  * state, CPU access while the device owns it) is counted, and WARNs when
- * own_fatal is set.
+ * own_fatal is set.  Inline: it runs twice per request, and the check is
+ * one compare.
  */
-static void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			   enum sgblk_owner from, enum sgblk_owner to)
+static inline void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				  enum sgblk_owner from, enum sgblk_owner to)
 {
-	if (unlikely(cmd->owner != from)) {
-		sgblk_stat_inc(dev, own_violations);
-		WARN_ONCE(READ_ONCE(dev->knobs[SGBLK_KNOB_OWN_FATAL].val),
-			  "%s: mapping owned by %d, expected %d\n",
-			  dev->disk->disk_name, cmd->owner, from);
-	}
+	if (unlikely(cmd->owner != from))
+		sgblk_own_violation(dev, cmd, from);
 	cmd->owner = to;
 }
 
