@@ -548,7 +548,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	enum dma_data_direction dir = rq_dma_dir(rq);
 	struct device *d = sgblk_dma_dev(dev);
 	struct scatterlist *sg;
-	unsigned int i;
+	unsigned int i, seg_min;
 	int ret;
 
 	cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
@@ -564,12 +564,18 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
 
-	cmd->seg_min = U32_MAX;
-	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {
+	/*
+	 * The table is one flat array, never chained (sgblk_init_request), so
+	 * the mapped elements are its first ones: no sg_next() call each.
+	 */
+	seg_min = U32_MAX;
+	for (i = 0; i < cmd->mapped; i++) {
+		sg = &cmd->sgl[i];
 		cmd->segs[i].addr = sg_dma_address(sg);
 		cmd->segs[i].len = sg_dma_len(sg);
-		cmd->seg_min = min(cmd->seg_min, sg_dma_len(sg));
+		seg_min = min(seg_min, sg_dma_len(sg));
 	}
+	cmd->seg_min = seg_min;
 	/* The profile was validated when it was set. */
 	ret = sgplan_plan(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
 			  cmd->descs, SGBLK_RING_DESCS, &cmd->plan);
