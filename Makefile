@@ -7,6 +7,9 @@
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make bench-dma  what each DMA backend (direct, swiotlb, IOMMU lazy, strict,
 #                   identity) adds per I/O (results/<run>-dma/REPORT.md)
+#   make profile    perf profile of one job, sgblk next to its reference, as
+#                   instructions per I/O, with flame graphs (JOB=, DEV=,
+#                   PROFILE=, KVER=; results/profile-<run>/PROFILE.md)
 #   make trace      blktrace of one workload (PROFILE=, JOB=)
 #   make check      the quality gates (scripts/check): checkpatch --strict,
 #                   sparse (C=1) and W=1 on the module, clang-tidy and cppcheck
@@ -42,7 +45,7 @@ IKBUILD := /lib/modules/$(IKVER)/build
 SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
 NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
-.PHONY: all modules tools test bench bench-biogen bench-dma check clean setup-if-needed trace \
+.PHONY: all modules tools test bench bench-biogen bench-dma profile check clean setup-if-needed trace \
 	install dkms-src dkms-install dkms-remove stress test-debug
 
 all: modules tools
@@ -79,6 +82,10 @@ bench-biogen: all
 
 bench-dma: all
 	@scripts/bench-dma
+
+# one icount boot with perf (environment: see scripts/profile)
+profile: all
+	@scripts/profile
 
 # blktrace of one workload in the guest: make trace [PROFILE=align-4k] [JOB=randread-4k]
 # [KVER=...]; results/trace-<date>-<profile>/ (scripts/trace --help).

@@ -70,6 +70,15 @@ int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name)
 	return 0;
 }
 
+static void sgblk_own_violation(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				enum sgblk_owner from)
+{
+	sgblk_stat_inc(dev, own_violations);
+	WARN_ONCE(READ_ONCE(dev->knobs[SGBLK_KNOB_OWN_FATAL].val),
+		  "%s: mapping owned by %d, expected %d\n",
+		  dev->disk->disk_name, cmd->owner, from);
+}
+
 /**
  * sgblk_own_move - move a mapping between owners, checking the transition
  * @dev: device (for counters and the own_fatal knob)
@@ -79,17 +88,14 @@ int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name)
  *
  * A mismatch (double map, unmap of an unmapped buffer, sync in the wrong
  * state, CPU access while the device owns it) is counted, and WARNs when
- * own_fatal is set.
+ * own_fatal is set.  Inline: it runs twice per request, and the check is
+ * one compare.
  */
-static void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			   enum sgblk_owner from, enum sgblk_owner to)
+static inline void sgblk_own_move(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				  enum sgblk_owner from, enum sgblk_owner to)
 {
-	if (unlikely(cmd->owner != from)) {
-		sgblk_stat_inc(dev, own_violations);
-		WARN_ONCE(READ_ONCE(dev->knobs[SGBLK_KNOB_OWN_FATAL].val),
-			  "%s: mapping owned by %d, expected %d\n",
-			  dev->disk->disk_name, cmd->owner, from);
-	}
+	if (unlikely(cmd->owner != from))
+		sgblk_own_violation(dev, cmd, from);
 	/* Mappings made and ended: their difference is what is still mapped. */
 	if (from == SGBLK_OWN_UNMAPPED)
 		sgblk_stat_inc(dev, dma_maps);
@@ -698,7 +704,7 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	enum dma_data_direction dir = rq_dma_dir(rq);
 	struct device *d = sgblk_dma_dev(dev);
 	struct scatterlist *sg;
-	unsigned int i;
+	unsigned int i, seg_min;
 	int ret;
 
 	cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
@@ -714,12 +720,18 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
 
-	cmd->seg_min = U32_MAX;
-	for_each_sg(cmd->sgl, sg, cmd->mapped, i) {
+	/*
+	 * The table is one flat array, never chained (sgblk_init_request), so
+	 * the mapped elements are its first ones: no sg_next() call each.
+	 */
+	seg_min = U32_MAX;
+	for (i = 0; i < cmd->mapped; i++) {
+		sg = &cmd->sgl[i];
 		cmd->segs[i].addr = sg_dma_address(sg);
 		cmd->segs[i].len = sg_dma_len(sg);
-		cmd->seg_min = min(cmd->seg_min, sg_dma_len(sg));
+		seg_min = min(seg_min, sg_dma_len(sg));
 	}
+	cmd->seg_min = seg_min;
 	/* The profile was validated when it was set. */
 	ret = sgplan_plan(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
 			  cmd->descs, SGBLK_RING_DESCS, &cmd->plan);

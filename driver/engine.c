@@ -118,6 +118,14 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		sgblk_stat_inc(dev, injected_store_failures);
 		return BLK_STS_RESOURCE;
 	}
+	/* The null backend moves nothing: its descriptors are only checked. */
+	if (!copy) {
+		for (i = 0; i < n; i++)
+			if (unlikely(!sgplan_legal(pl, cmd->descs[i].addr, cmd->descs[i].len,
+						   i == n - 1)))
+				sgblk_stat_inc(dev, rule_violations);
+		return BLK_STS_OK;
+	}
 	/* The store cursor stays valid for the whole request. */
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
@@ -125,8 +133,6 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 
 		if (unlikely(!sgplan_legal(pl, ds->addr, ds->len, i == n - 1)))
 			sgblk_stat_inc(dev, rule_violations);
-		if (!copy)
-			continue;
 		ret = sgblk_engine_desc(dev, &cur, ds, base + ds->req_off, write);
 		if (unlikely(ret == -ENOMEM)) {
 			sts = BLK_STS_RESOURCE;

@@ -114,11 +114,58 @@ static void sgplan_put(struct sgplan_state *st, u64 addr, u32 len, u32 flags)
 	st->off += len;
 }
 
+/*
+ * A boundary no larger than the maximum segment decides every cut: a first
+ * piece up to the boundary, then whole boundary-sized pieces and a tail,
+ * each cut a boundary split.  Same output and counts as the general loop in
+ * sgplan_direct(), including where it stops, in one pass that only stores
+ * (a 1 KiB boundary makes four descriptors per page).
+ */
+static void sgplan_direct_bounded(struct sgplan_state *st, u64 addr, u32 len)
+{
+	u32 step = (u32)st->p->seg_boundary;
+	u64 to_bound = step - (addr & (step - 1));
+	u32 piece = len <= to_bound ? len : (u32)to_bound;
+	u32 i = st->r.ndescs, n, end, wend, left = len;
+	u32 off = st->off;
+
+	n = 1 + (len - piece + step - 1) / step;
+	/* stop: ndescs <= stop on entry, and planning ends once it is passed */
+	if (n > st->stop + 1 - i) {
+		n = st->stop + 1 - i;
+		st->r.splits_boundary += n;
+		st->off += piece + (n - 1) * step;
+	} else {
+		st->r.splits_boundary += n - 1;
+		st->off += len;
+	}
+	end = i + n;
+	wend = end < st->max_out ? end : st->max_out;
+	for (; i < wend; i++) {
+		struct sgplan_desc *d = &st->descs[i];
+
+		d->addr = addr;
+		d->len = piece;
+		d->req_off = off;
+		d->flags = 0;
+		d->reserved = 0;
+		addr += piece;
+		off += piece;
+		left -= piece;
+		piece = left < step ? left : step;
+	}
+	st->r.ndescs = end;
+}
+
 static void sgplan_direct(struct sgplan_state *st, u64 addr, u32 len)
 {
 	const struct sgplan_profile *p = st->p;
 	u64 bmask = p->seg_boundary - 1;
 
+	if (p->seg_boundary <= p->max_seg_size) {
+		sgplan_direct_bounded(st, addr, len);
+		return;
+	}
 	while (len) {
 		u64 to_bound = p->seg_boundary - (addr & bmask);
 		u32 piece = len;
@@ -292,35 +339,25 @@ static bool sgplan_plan_as_is(const struct sgplan_profile *p,
 	return true;
 }
 
-/**
- * sgplan_plan() - sgplan_build() without the argument checks
- * @p: device profile, valid (sgplan_profile_check())
- * @segs: at least one segment, each len > 0, totalling less than 4 GiB
- * @nsegs: number of segments
- * @descs: output array
- * @max_out: capacity of @descs
- * @res: counters of what was done
- *
- * For callers that validated the profile once when it was set and whose
- * segments come from the block layer (never empty, at most a few MiB):
- * the I/O path should not pay for the checks on every request.
- *
- * Return: as sgplan_build().
+/*
+ * Everything but the as-is case, out of line: its frame and setup are
+ * what a one-segment request would otherwise pay for.
  */
-int sgplan_plan(const struct sgplan_profile *p,
-		const struct sgplan_seg *segs, u32 nsegs,
-		struct sgplan_desc *descs, u32 max_out,
-		struct sgplan_result *res)
+static noinline int sgplan_plan_split(const struct sgplan_profile *p,
+				      const struct sgplan_seg *segs, u32 nsegs,
+				      struct sgplan_desc *descs, u32 max_out,
+				      struct sgplan_result *res)
 {
 	struct sgplan_state st;
 	struct sgplan_cut cut;
 	u32 run_len = 0, run_segs = 0, run_why = 0;
+	/* no alignment rule, no mask: only a wrap past 2^64 is out of reach */
+	bool plain = p->dma_align == 1 && p->dma_mask_bits >= 64;
 	u64 total = 0, amask;
 	u32 i;
 
-	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
-		return 0;
-	for (i = 0; i < nsegs; i++)
+	/* only a descriptor budget needs the total (cut points) */
+	for (i = 0; p->max_descs && i < nsegs; i++)
 		total += segs[i].len;
 
 	st.p = p;
@@ -339,7 +376,8 @@ int sgplan_plan(const struct sgplan_profile *p,
 
 	for (i = 0; i < nsegs; i++) {
 		const struct sgplan_seg *s = &segs[i];
-		u32 why = sgplan_seg_why(p, s, i == nsegs - 1);
+		u32 why = plain ? (s->addr + s->len - 1 < s->addr) * SGPLAN_WHY_MASK :
+				  sgplan_seg_why(p, s, i == nsegs - 1);
 
 		if (run_len) {
 			/*
@@ -405,6 +443,42 @@ int sgplan_plan(const struct sgplan_profile *p,
 		return sgplan_fail(res, -ENOSPC);
 	*res = st.r;
 	return 0;
+}
+
+/**
+ * sgplan_plan() - sgplan_build() without the argument checks
+ * @p: device profile, valid (sgplan_profile_check())
+ * @segs: at least one segment, each len > 0, totalling less than 4 GiB
+ * @nsegs: number of segments
+ * @descs: output array
+ * @max_out: capacity of @descs
+ * @res: counters of what was done
+ *
+ * For callers that validated the profile once when it was set and whose
+ * segments come from the block layer (never empty, at most a few MiB):
+ * the I/O path should not pay for the checks on every request.
+ *
+ * Return: as sgplan_build().
+ */
+int sgplan_plan(const struct sgplan_profile *p,
+		const struct sgplan_seg *segs, u32 nsegs,
+		struct sgplan_desc *descs, u32 max_out,
+		struct sgplan_result *res)
+{
+	/* one legal segment (most small I/O): one descriptor, no loops */
+	if (nsegs == 1 && max_out && sgplan_legal(p, segs->addr, segs->len, true)) {
+		descs->addr = segs->addr;
+		descs->len = segs->len;
+		descs->req_off = 0;
+		descs->flags = 0;
+		descs->reserved = 0;
+		sgplan_zero(res);
+		res->ndescs = 1;
+		return 0;
+	}
+	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
+		return 0;
+	return sgplan_plan_split(p, segs, nsegs, descs, max_out, res);
 }
 
 #ifndef __KERNEL__

@@ -8,16 +8,19 @@
 #define SGPLAN_SHIM_H
 
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 #else
 #include <linux/types.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <sys/cdefs.h>
 typedef __u64 u64;
 typedef __u32 u32;
 typedef __u16 u16;
 typedef __u8 u8;
+#define noinline __attribute_noinline__
 #endif
 
 #endif /* SGPLAN_SHIM_H */

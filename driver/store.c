@@ -58,11 +58,37 @@ static struct page *sgblk_store_page_get(struct sgblk_store *st,
 	return page;
 }
 
+/*
+ * The page at @idx, NULL if never written.  Requests move consecutive
+ * pages: from the previous one the cursor steps to the next slot (mostly
+ * in the same xarray node) instead of descending from the root each time.
+ * Under rcu_read_lock(), as any xarray walk.
+ */
+static struct page *sgblk_store_find(struct sgblk_store *st,
+				     struct sgblk_store_cur *cur,
+				     unsigned long idx)
+{
+	void *entry;
+
+	if (cur->walk && idx == cur->idx + 1) {
+		entry = xas_next(&cur->xas);
+	} else {
+		cur->xas = (struct xa_state)__XA_STATE(&st->pages, idx, 0, 0);
+		entry = xas_load(&cur->xas);
+	}
+	/* a node freed by a concurrent discard: load again from the root */
+	while (xas_retry(&cur->xas, entry))
+		entry = xas_load(&cur->xas);
+	cur->walk = true;
+	return entry;
+}
+
 /**
  * sgblk_store_copy - move bytes between the media at @pos and @buf
  * @st: the store
  * @cur: the caller's cursor: the last page looked up, so consecutive
- *	descriptors on one page cost one xarray lookup, not one each
+ *	descriptors on one page cost one xarray lookup, not one each, and
+ *	the next page is one step away
  * @pos: byte offset on the device
  * @buf: kernel mapping of the other side
  * @len: bytes
@@ -82,8 +108,12 @@ int sgblk_store_copy(struct sgblk_store *st, struct sgblk_store_cur *cur,
 		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
 
 		if (idx != cur->idx || (write && !cur->page)) {
-			cur->page = write ? sgblk_store_page_get(st, idx) :
-					    xa_load(&st->pages, idx);
+			cur->page = sgblk_store_find(st, cur, idx);
+			if (write && !cur->page) {
+				cur->page = sgblk_store_page_get(st, idx);
+				/* the tree changed: the next page is looked up afresh */
+				cur->walk = false;
+			}
 			cur->idx = idx;
 			if (write && !cur->page)
 				return -ENOMEM;

@@ -18,13 +18,19 @@ struct sgblk_store {
 
 void sgblk_store_init(struct sgblk_store *st);
 void sgblk_store_destroy(struct sgblk_store *st);
-/* A position in the store kept across descriptors of one request. */
+/*
+ * A position in the store kept across descriptors of one request: the
+ * page last looked up, and an xarray walk that reaches the next page from
+ * there (@walk: @xas is at @idx).
+ */
 struct sgblk_store_cur {
 	unsigned long idx;
 	struct page *page;
+	struct xa_state xas;
+	bool walk;
 };
 
-#define SGBLK_STORE_CUR_INIT { .idx = ULONG_MAX, .page = NULL }
+#define SGBLK_STORE_CUR_INIT { .idx = ULONG_MAX, .page = NULL, .walk = false }
 
 int sgblk_store_copy(struct sgblk_store *st, struct sgblk_store_cur *cur,
 		     u64 pos, void *buf, unsigned int len, bool write);

@@ -5,8 +5,9 @@
 #   1. sgblk backend=null, profile none   vs  null_blk (memory_backed=0,
 #      irqmode=0, queue_mode=2), same queues and depth: randread-4k,
 #      seqread-128k
-#   2. sgblk backend=memory, profile none vs  brd, both prefilled:
-#      randread-4k, seqread-128k, randwrite-4k
+#   2. sgblk backend=memory, profile none vs  brd and null_blk
+#      memory_backed=1, all prefilled: randread-4k, seqread-128k, randwrite-4k
+#   (devices.sh has the module parameters)
 #   3. every sgblk profile against none on one prefilled memory device,
 #      switched through debugfs (none P1..P5 P5..P1 none): randread-4k,
 #      seqread-128k; then misaligned.fio once per profile
@@ -26,6 +27,7 @@
 # FULL (0), ROUNDS (side-by-side rounds, each A B B A: default 1, 2 with
 # FULL=1), URING (run sgblk-uring, default 1).
 . /sgblk/guest/lib.sh
+. /sgblk/guest/devices.sh
 
 export RUNTIME=${RUNTIME:-2} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
 full=${FULL:-0}
@@ -36,7 +38,6 @@ REVERSED="desc-4 dma28 align-4k boundary-1k page"
 DEPTHS="1 4 16 32 64"
 BSIZES="4k 8k 16k 32k 64k 128k 256k 512k 1m"
 OUT=/out/bench
-common="submit_queues=1 queue_depth=64"
 
 jsize=""	# SIZE override for one job
 dry=1		# first pass only counts the jobs, for the [n/total] display
@@ -103,33 +104,15 @@ uring_job() {
 		"$prof" "$IODEPTH" "$base.json" >>"$OUT/index.tsv"
 }
 
-# up DEVICE: load it (and prefill if memory-backed); down: unload.
+# up DEVICE: load it (devices.sh; memory-backed ones are
+# prefilled); down: unload.
 up() {
 	cur=$1
 	prof=-
 	case $1 in sgblk-*) prof=none ;; esac
 	[ "$dry" = 1 ] && return 0
-	case $1 in
-	sgblk-null)
-		# shellcheck disable=SC2086 # $common: module parameters, split on purpose
-		sgblk_load backend=null $common; DEV=/dev/sgblk0 ;;
-	null_blk)
-		modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 memory_backed=0 \
-			gb=1 bs=512 hw_queue_depth=64 submit_queues=1 || fail "null_blk"
-		DEV=/dev/nullb0 ;;
-	sgblk-memory)
-		# shellcheck disable=SC2086 # as above
-		sgblk_load backend=memory $common; DEV=/dev/sgblk0 ;;
-	brd)
-		brd_load; DEV=/dev/ram0 ;;
-	esac
+	dev_load "$1"
 	[ -b "$DEV" ] || fail "$DEV missing after loading $1"
-	export DEV
-	case $1 in
-	sgblk-memory|brd)
-		fio /sgblk/fio-jobs/prefill.fio >/tmp/fio.err 2>&1 ||
-			{ cat /tmp/fio.err; fail "prefill $1"; } ;;
-	esac
 }
 
 down() {
@@ -148,7 +131,7 @@ side() {
 	up "$1"
 	job randread-4k
 	job seqread-128k
-	case $1 in sgblk-memory|brd) job randwrite-4k ;; esac
+	case $1 in sgblk-memory|brd|null_blk-mem) job randwrite-4k ;; esac
 	[ "$2" = 0 ] && uring_job
 	down
 }
@@ -170,10 +153,12 @@ plan() {
 	while [ $r -lt "$rounds" ]; do
 		if [ $((r % 2)) = 0 ]; then
 			side sgblk-null $r; side null_blk $r; side null_blk 1; side sgblk-null 1
-			side sgblk-memory $r; side brd $r; side brd 1; side sgblk-memory 1
+			side sgblk-memory $r; side brd $r; side null_blk-mem $r
+			side null_blk-mem 1; side brd 1; side sgblk-memory 1
 		else
 			side null_blk $r; side sgblk-null $r; side sgblk-null 1; side null_blk 1
-			side brd $r; side sgblk-memory $r; side sgblk-memory 1; side brd 1
+			side null_blk-mem $r; side brd $r; side sgblk-memory $r
+			side sgblk-memory 1; side brd 1; side null_blk-mem 1
 		fi
 		r=$((r + 1))
 	done
@@ -234,10 +219,9 @@ start=$(cut -d' ' -f1 /proc/uptime)
 # settling (seen on 6.12 in icount mode: the first job idled 25% of the time
 # and ran 25% slower than the same job a minute later).
 echo "bench: warm-up, ${WARMUP:-2}s of randread-4k on sgblk-null (not recorded)"
-# shellcheck disable=SC2086 # $common: module parameters, split on purpose
-sgblk_load backend=null $common
-DEV=/dev/sgblk0 RUNTIME=${WARMUP:-2} fio --eta=never /sgblk/fio-jobs/randread-4k.fio \
+dev_load sgblk-null
+RUNTIME=${WARMUP:-2} fio --eta=never /sgblk/fio-jobs/randread-4k.fio \
 	>/tmp/fio.err 2>&1 || { cat /tmp/fio.err; fail "warm-up fio"; }
-sgblk_cleanup
+dev_unload
 plan
 echo "bench: done, $total jobs in $(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)s guest time"
