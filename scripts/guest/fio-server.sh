@@ -24,8 +24,6 @@ mkdir -p /out/bench
 # /out, so that it comes back with the results.
 mkdir -p /out/fio-server
 cd /out/fio-server || fail "cd"
-# fleet-ctl.sh's success flag; its jobs' file must exist when they are set up.
-head -c 4096 /dev/zero >/tmp/sgblk-fleet.ok
 fio --server=,8765 >/tmp/fio-server.log 2>&1 &
 spid=$!
 sleep 0.5

@@ -6,17 +6,14 @@
 # the server: a guest (/sgblk) or a prepared host (README, "fio fleets").
 #   up DEVICE | down | profile P | reset | save FILE | uring FILE RUNTIME SIZE QD
 #   env KEY=VALUE... | stop
-# Files land in $SGBLK_FLEET_OUT [/out/bench].  fio ignores a prerun's exit
-# status, so success is a file instead: $SGBLK_FLEET_OK [/tmp/sgblk-fleet.ok]
-# is removed first and written back only if the command succeeded; the step's
-# fio job reads it (allow_file_create=0) and fails with ENOENT otherwise.
+# Files land in $SGBLK_FLEET_OUT [/out/bench].  A non-zero exit status makes
+# fio end the job that ran it before its first I/O (with error 0: the client
+# side checks that the job did its I/O).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 SGBLK_JOBS=${SGBLK_JOBS:-$here/../fio-jobs}
 . "$here/devices.sh"
 out=${SGBLK_FLEET_OUT:-/out/bench}
-okfile=${SGBLK_FLEET_OK:-/tmp/sgblk-fleet.ok}
-rm -f "$okfile"
 state=/tmp/sgblk-fleet.dev
 mkdir -p "$out"
 # A host with sgblk installed (DKMS) has no /sgblk/kmod: modprobe it.
@@ -69,12 +66,26 @@ env)
 		echo "ncpu $(grep -c ^processor /proc/cpuinfo)"
 		echo "mem_kb $(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
 		for kv in "$@"; do echo "${kv%%=*} ${kv#*=}"; done
-	} >"$out/env.txt" ;;
+	} >"$out/env.txt"
+	# The host-info job: fio sends a job's name back to the client, so a job
+	# file the server reads (fio --remote-config) whose job names are the
+	# facts is how they reach a controller that cannot read this machine's
+	# files (a job name holds 127 characters; ']' would end it).
+	iommu=none
+	for g in /sys/kernel/iommu_groups/*/type; do
+		[ -r "$g" ] && iommu="$(ls /sys/class/iommu | tr '\n' ' ')domain $(cat "$g")"
+		break
+	done
+	{
+		printf '[global]\nioengine=null\nsize=4k\n'
+		echo "[kernel $(uname -r)]"
+		echo "[cpu $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo | tr -d '[]')]"
+		echo "[ncpu $(grep -c ^processor /proc/cpuinfo)]"
+		echo "[iommu $iommu]"
+	} >/tmp/sgblk-fleet-hostinfo.fio ;;
 stop)
 	sgblk_cleanup
 	touch /tmp/fleet-stop ;;
 *)
 	fail "fleet-ctl: unknown command '$cmd'" ;;
 esac
-# fail exits: this line is reached only on success.
-head -c 4096 /dev/zero >"$okfile"

@@ -7,8 +7,11 @@ Usage: fleet_split.py STEP_JSON [HOST,PORT=OUT_FILE|-]...
 
 fio puts the servers' text messages ("<host> ...") before the JSON; they are
 skipped.  OUT_FILE "-" checks the server's job without keeping it (control
-steps).  Prints one line per server: "HOST,PORT ok", "HOST,PORT error N" (the
-job's errno) or "HOST,PORT missing" (no result: the server never answered).
+steps); "names:FILE" keeps only the job names, one a line (the host-info
+job: scripts/guest/fleet-ctl.sh env).  Prints one line per server:
+"HOST,PORT ok [IOPS]", "HOST,PORT error N" (the job's errno; "noio": it
+did no I/O, which is how a failed exec_prerun shows) or
+"HOST,PORT missing" (no result: the server never answered).
 """
 import json
 import sys
@@ -43,10 +46,31 @@ def main():
             print(server, "missing")
             continue
         err = max(int(j.get("error", 0)) for j in jobs)
-        if out != "-":
-            with open(out, "w") as f:
-                json.dump({"fio version": version, "jobs": jobs}, f, indent=1)
-        print(server, "ok" if err == 0 else "error %d" % err)
+        # fio ends a job whose exec_prerun failed before any I/O, error 0
+        ios = sum(j.get(d, {}).get("total_ios", 0) for j in jobs
+                  for d in ("read", "write", "trim"))
+        if not err and not ios:
+            print(server, "error noio")
+        elif err:
+            # kept all the same: the job's error is in it for the report
+            if out != "-" and not out.startswith("names:"):
+                write_json(out, version, jobs)
+            print(server, "error %d" % err)
+        elif out.startswith("names:"):
+            with open(out[len("names:"):], "w") as f:
+                f.writelines(j.get("jobname", "") + "\n" for j in jobs)
+            print(server, "ok")
+        elif out == "-":
+            print(server, "ok")
+        else:
+            write_json(out, version, jobs)
+            iops = sum(j["read"]["iops"] + j["write"]["iops"] for j in jobs)
+            print(server, "ok %.1fk" % (iops / 1000))
+
+
+def write_json(path, version, jobs):
+    with open(path, "w") as f:
+        json.dump({"fio version": version, "jobs": jobs}, f, indent=1)
 
 
 if __name__ == "__main__":
