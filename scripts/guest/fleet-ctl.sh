@@ -11,7 +11,9 @@
 # side checks that the job did its I/O).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-SGBLK_JOBS=${SGBLK_JOBS:-$here/../fio-jobs}
+# the fio jobs: /sgblk/fio-jobs in a guest, fio-jobs/ in a checkout
+[ -d "$here/../fio-jobs" ] && SGBLK_JOBS=${SGBLK_JOBS:-$here/../fio-jobs}
+SGBLK_JOBS=${SGBLK_JOBS:-$here/../../fio-jobs}
 . "$here/devices.sh"
 out=${SGBLK_FLEET_OUT:-/out/bench}
 state=/tmp/sgblk-fleet.dev
