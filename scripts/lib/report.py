@@ -252,9 +252,9 @@ def failed_lines(run_dir):
     bad = read_failed(run_dir)
     if not bad:
         return []
-    return ["", "## Failed: %s" % ", ".join(c for c, _ in bad), "",
-            "These fio servers died or stopped answering during the run; their cells are "
-            "n/a from then on, the rest of the matrix ran to the end.", "",
+    return ["", "## Failed: %s" % ", ".join(dict.fromkeys(c for c, _ in bad)), "",
+            "These fio servers died, stopped answering or failed a job during the run; "
+            "what they did not measure is n/a, the rest of the matrix ran to the end.", "",
             "| cell | what happened |", "|---|---|"] + \
         ["| %s | %s |" % (c, w.replace("|", "/")) for c, w in bad]
 
