@@ -4,7 +4,7 @@
 # set-up as make bench does it in one boot (devices.sh), counters, the
 # sgblk-uring runs, the environment, and the server's stop.  Runs as root on
 # the server: a guest (/sgblk) or a prepared host (README, "fio fleets").
-#   up DEVICE | down | profile P | reset | save FILE | uring FILE RUNTIME SIZE QD
+#   up DEVICE SIZE | down | profile P | reset | save FILE | uring FILE RUNTIME SIZE QD
 #   env KEY=VALUE... | stop
 # Files land in $SGBLK_FLEET_OUT [/out/bench].  A non-zero exit status makes
 # fio end the job that ran it before its first I/O (with error 0: the client
@@ -32,6 +32,8 @@ cmd=$1
 shift
 case $cmd in
 up)
+	# SIZE: the region the prefill of memory-backed devices writes
+	export SIZE="${2:-64M}"
 	sgblk_cleanup
 	dev_load "$1"
 	echo "$1" >"$state" ;;
