@@ -4,7 +4,8 @@
 # set-up as make bench does it in one boot (devices.sh), counters, the
 # sgblk-uring runs, the environment, and the server's stop.  Runs as root on
 # the server: a guest (/sgblk) or a prepared host (README, "fio fleets").
-#   up DEVICE SIZE | down | profile P | reset | save FILE | uring FILE RUNTIME SIZE QD
+#   up DEVICE SIZE | down | profile P | reset [P] | save FILE
+#   uring FILE RUNTIME SIZE QD
 #   env KEY=VALUE... | stop
 # Files land in $SGBLK_FLEET_OUT [/out/bench].  A non-zero exit status makes
 # fio end the job that ran it before its first I/O (with error 0: the client
@@ -43,6 +44,8 @@ down)
 profile)
 	set_profile "$1" ;;
 reset)
+	# a profile switch rides along: the job that follows needs both
+	[ -z "${1:-}" ] || set_profile "$1"
 	! is_sgblk || echo 0 >"$DBG/sgblk0/stats" || fail "stats reset" ;;
 save)
 	if is_sgblk; then
