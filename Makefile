@@ -3,7 +3,9 @@
 #                   some, KVER=A one) and the userspace tools
 #   make test       host unit tests + the guest suite on every guest kernel
 #                   (or those KVERS/KVER pick)
-#   make bench      the default benchmark (results/<run>/REPORT.md)
+#   make bench      the default benchmark (results/<run>/REPORT.md): its
+#                   guests run at once as fio servers, one fio --client per
+#                   job (JOBS=, KVERS=, BACKENDS=, HOSTS=; FLEET=0: in turn)
 #   make test-fleet a fleet run (make bench as fio client over guest fio
 #                   servers) in which one guest is killed: the run must name
 #                   it, exit non-zero and leave no QEMU behind
