@@ -16,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ -d "$here/../fio-jobs" ] && SGBLK_JOBS=${SGBLK_JOBS:-$here/../fio-jobs}
 SGBLK_JOBS=${SGBLK_JOBS:-$here/../../fio-jobs}
 . "$here/devices.sh"
+. "$here/iommu.sh"
 out=${SGBLK_FLEET_OUT:-/out/bench}
 state=/tmp/sgblk-fleet.dev
 mkdir -p "$out"
@@ -36,6 +37,20 @@ up)
 	# SIZE: the region the prefill of memory-backed devices writes
 	export SIZE="${2:-64M}"
 	sgblk_cleanup
+	# Behind an IOMMU (scripts/vm --iommu, make bench BACKENDS=iommu-*) sgblk
+	# maps through the pci-testdev function, as make bench-dma does, or the
+	# IOMMU would see none of its DMA; SGBLK_DMA_DEV names one on a host.
+	dmadev=${SGBLK_DMA_DEV:-}
+	if [ -z "$dmadev" ] && [ -n "$(iommu_mode)" ]; then
+		for d in /sys/bus/pci/devices/*; do
+			[ "$(cat "$d/vendor")" = 0x1b36 ] && [ "$(cat "$d/device")" = 0x0005 ] &&
+				dmadev=${d##*/}
+		done
+	fi
+	if [ -n "$dmadev" ]; then
+		testdev_override "$dmadev"
+		DEV_COMMON="$DEV_COMMON dma_dev=$dmadev"
+	fi
 	dev_load "$1"
 	echo "$1" >"$state" ;;
 down)
