@@ -3,7 +3,12 @@
 #                   some, KVER=A one) and the userspace tools
 #   make test       host unit tests + the guest suite on every guest kernel
 #                   (or those KVERS/KVER pick)
-#   make bench      the default benchmark (results/<run>/REPORT.md)
+#   make bench      the default benchmark (results/<run>/REPORT.md): its
+#                   guests run at once as fio servers, one fio --client per
+#                   job (JOBS=, KVERS=, BACKENDS=, HOSTS=; FLEET=0: in turn)
+#   make test-fleet a fleet run (make bench as fio client over guest fio
+#                   servers) in which one guest is killed: the run must name
+#                   it, exit non-zero and leave no QEMU behind
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make bench-dma  what each DMA backend (direct, swiotlb, IOMMU lazy, strict,
 #                   identity) adds per I/O (results/<run>-dma/REPORT.md)
@@ -46,7 +51,7 @@ IKBUILD := /lib/modules/$(IKVER)/build
 SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
 NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
-.PHONY: all modules tools test bench bench-biogen bench-dma profile check clean setup-if-needed trace \
+.PHONY: all modules tools test test-fleet bench bench-biogen bench-dma profile check clean setup-if-needed trace \
 	install dkms-src dkms-install dkms-remove stress test-debug test-full
 
 all: modules tools
@@ -76,6 +81,10 @@ test: all
 
 bench: all
 	@scripts/bench
+
+# two guests, one killed mid-run (scripts/test-fleet --help)
+test-fleet: all
+	@scripts/test-fleet
 
 # bios from user pages vs vmalloc vs contiguous buffers (icount)
 bench-biogen: all

@@ -22,12 +22,16 @@
 #   n tool device profile job iodepth bs file
 # Console: one progress line per job, "bench [12/40] DEVICE PROFILE JOB ...".
 #
+# PLAN=1 (on the host too: SGBLK_GUEST=scripts/guest) prints the plan
+# instead, one step a line, for scripts/fleet, which runs it over fio servers:
+#   up DEVICE | down | profile P | uring N | job N JOB IODEPTH BS SIZE TAG
+#
 # Environment: RUNTIME (s per job, default 2), SIZE (region used, 64M),
 # IODEPTH (32), WARMUP (s of unrecorded fio before the first job, 2),
 # FULL (0), ROUNDS (side-by-side rounds, each A B B A: default 1, 2 with
 # FULL=1), URING (run sgblk-uring, default 1).
-. /sgblk/guest/lib.sh
-. /sgblk/guest/devices.sh
+. "${SGBLK_GUEST:-/sgblk/guest}/lib.sh"
+. "${SGBLK_GUEST:-/sgblk/guest}/devices.sh"
 
 export RUNTIME=${RUNTIME:-2} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
 full=${FULL:-0}
@@ -62,12 +66,13 @@ stats_check() {
 # job JOB [IODEPTH [BS]]: one fio run of fio-jobs/JOB.fio on $DEV.
 job() {
 	idx=$((idx + 1))
-	[ $dry = 1 ] && return 0
 	qd=${2:-$IODEPTH}
 	bs=${3:--}
 	tag=""
 	[ -n "$2" ] && tag="-qd$qd"
 	[ -n "$3" ] && tag="-bs$bs"
+	[ "$dry$PLAN" = 11 ] && echo "job $idx $1 $qd $bs ${jsize:-$SIZE} ${tag:--}"
+	[ $dry = 1 ] && return 0
 	base=$(printf '%03d' "$idx")-$cur-$prof-$1$tag
 	printf 'bench [%d/%d] %s %s %s%s ... ' "$idx" "$total" "$cur" "$prof" "$1" \
 		"${tag:+ ${tag#-}}"
@@ -88,6 +93,7 @@ job() {
 uring_job() {
 	[ "$uring" = 1 ] || return 0
 	idx=$((idx + 1))
+	[ "$dry$PLAN" = 11 ] && echo "uring $idx"
 	[ "$dry" = 1 ] && return 0
 	base=$(printf '%03d' "$idx")-$cur-$prof-uring-randread-4k
 	printf 'bench [%d/%d] %s %s sgblk-uring randread-4k ... ' "$idx" "$total" "$cur" "$prof"
@@ -110,18 +116,21 @@ up() {
 	cur=$1
 	prof=-
 	case $1 in sgblk-*) prof=none ;; esac
+	[ "$dry$PLAN" = 11 ] && echo "up $1"
 	[ "$dry" = 1 ] && return 0
 	dev_load "$1"
 	[ -b "$DEV" ] || fail "$DEV missing after loading $1"
 }
 
 down() {
+	[ "$dry$PLAN" = 11 ] && echo down
 	[ $dry = 1 ] && return 0
 	sgblk_cleanup
 }
 
 profile() {
 	prof=$1
+	[ "$dry$PLAN" = 11 ] && echo "profile $1"
 	[ $dry = 1 ] && return 0
 	set_profile "$1"
 }
@@ -193,7 +202,9 @@ plan() {
 	down
 }
 
+PLAN=${PLAN:-0}
 plan
+[ "$PLAN" = 1 ] && exit 0
 total=$idx
 idx=0
 dry=0

@@ -38,7 +38,7 @@ dev_load() {
 	export DEV
 	case $1 in
 	sgblk-memory|brd|null_blk-mem)
-		fio /sgblk/fio-jobs/prefill.fio >/tmp/fio.err 2>&1 ||
+		fio "${SGBLK_JOBS:-/sgblk/fio-jobs}/prefill.fio" >/tmp/fio.err 2>&1 ||
 			{ cat /tmp/fio.err; fail "prefill $1"; } ;;
 	esac
 }

@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot  # noqa: E402
 import profile_report  # noqa: E402
 
-MODES = ("icount", "tcg")
+# host: a real machine running the plan as a fio server (make bench HOSTS=)
+MODES = ("icount", "tcg", "host")
 PROFILES = ["none", "page", "boundary-1k", "align-4k", "dma28", "desc-4"]
 JOB_BS = {"randread-4k": "4k", "randwrite-4k": "4k", "seqread-128k": "128k",
           "seqread-1m": "1m", "misaligned": "7k", "mixed-verify": "4k-64k",
@@ -227,6 +228,85 @@ def missed_profiles(run_dir, missed, top=8):
     return L
 
 
+def read_failed(run_dir):
+    """(cell, reason) of every fleet cell that died or never answered
+    (scripts/fleet writes failed.tsv in the run directory; a kernel or
+    backend group's report looks in its parent for its own cells)."""
+    out = []
+    for d, prefix in ((run_dir, ""), (os.path.dirname(os.path.normpath(run_dir)),
+                                      os.path.basename(os.path.normpath(run_dir)) + "/")):
+        path = os.path.join(d, "failed.tsv")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            for line in f:
+                cell, _, why = line.rstrip("\n").partition("\t")
+                if cell and cell.startswith(prefix):
+                    out.append((cell, why))
+        if out:
+            break
+    return out
+
+
+def failed_lines(run_dir):
+    bad = read_failed(run_dir)
+    if not bad:
+        return []
+    return ["", "## Failed: %s" % ", ".join(dict.fromkeys(c for c, _ in bad)), "",
+            "These fio servers died, stopped answering or failed a job during the run; "
+            "what they did not measure is n/a, the rest of the matrix ran to the end.", "",
+            "| cell | what happened |", "|---|---|"] + \
+        ["| %s | %s |" % (c, w.replace("|", "/")) for c, w in bad]
+
+
+def read_hostinfo(path):
+    """kernel, cpu, ncpu, iommu of a fio server, as its host-info job named
+    them (scripts/guest/fleet-ctl.sh env)."""
+    out = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                k, _, v = line.strip().partition(" ")
+                if k:
+                    out[k] = v
+    return out
+
+
+def server_lines(run_dir, modes):
+    rows = []
+    for m in modes:
+        hi = read_hostinfo(os.path.join(run_dir, m, "hostinfo.txt"))
+        if hi:
+            rows.append("| %s | %s | %s (%s CPUs) | %s |" % (
+                m, hi.get("kernel", "?"), hi.get("cpu", "?"), hi.get("ncpu", "?"),
+                hi.get("iommu", "?")))
+    return rows
+
+
+def goal_list():
+    """(name, target, sgblk side, reference side) of every performance goal."""
+    goals = [("sgblk null / null_blk, 4k randread", 1.0,
+              ("sgblk-null", "none", "randread-4k"), ("null_blk", "-", "randread-4k")),
+             ("sgblk memory / brd, 4k randread", 0.9,
+              ("sgblk-memory", "none", "randread-4k"), ("brd", "-", "randread-4k")),
+             ("sgblk memory / brd, 128k seqread", 1.0,
+              ("sgblk-memory", "none", "seqread-128k"), ("brd", "-", "seqread-128k")),
+             ("sgblk memory / null_blk-mem, 4k randread", 1.0,
+              ("sgblk-memory", "none", "randread-4k"), ("null_blk-mem", "-", "randread-4k")),
+             ("sgblk memory / null_blk-mem, 128k seqread", 1.0,
+              ("sgblk-memory", "none", "seqread-128k"),
+              ("null_blk-mem", "-", "seqread-128k")),
+             ("sgblk-uring memory / brd, 4k randread", 0.9,
+              ("sgblk-memory", "none", "uring-randread-4k", "sgblk-uring"),
+              ("brd", "-", "uring-randread-4k", "sgblk-uring"))]
+    for p in PROFILES[1:]:
+        goals.append(("%s / none, 4k randread" % p, 0.5,
+                      ("sgblk-memory", p, "randread-4k"), ("sgblk-memory", "none", "randread-4k")))
+        goals.append(("%s / none, 128k seqread" % p, 0.8,
+                      ("sgblk-memory", p, "seqread-128k"), ("sgblk-memory", "none", "seqread-128k")))
+    return goals
+
+
 def main():
     run_dir, kver = sys.argv[1], sys.argv[2]
     top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -235,7 +315,10 @@ def main():
     genv = {m: data[m][1] for m in MODES}
     present = [m for m in MODES if rows[m]]
     if not present:
-        sys.exit("report: no results under %s/{icount,tcg}/bench" % run_dir)
+        with open(os.path.join(run_dir, "REPORT.md"), "w") as f:
+            f.write("\n".join(["# sgblk benchmark: %s" % os.path.basename(
+                os.path.normpath(run_dir)), "", "No results."] + failed_lines(run_dir)) + "\n")
+        sys.exit("report: no results under %s/{icount,tcg,host}/bench" % run_dir)
     head = present[0]
     wall = {m: read_kv(os.path.join(run_dir, m, "wall.txt")).get("wall_s") for m in MODES}
     qemu = run_out(["qemu-system-x86_64", "--version"]).splitlines()
@@ -305,28 +388,15 @@ def main():
          "", "| environment | |", "|---|---|"]
     L += ["| %s | %s |" % kv for kv in env]
 
+    L += failed_lines(run_dir)
+    servers = server_lines(run_dir, present)
+    if servers:
+        L += ["", "| fio server | kernel | CPU | IOMMU |", "|---|---|---|---|"] + servers
+
     # goals
     L += ["", "## Performance goals (issues 5 and 12; judged on icount)", "",
           "| goal | target | icount | tcg (sanity) | result |", "|---|---|---|---|---|"]
-    goals = [("sgblk null / null_blk, 4k randread", 1.0,
-              ("sgblk-null", "none", "randread-4k"), ("null_blk", "-", "randread-4k")),
-             ("sgblk memory / brd, 4k randread", 0.9,
-              ("sgblk-memory", "none", "randread-4k"), ("brd", "-", "randread-4k")),
-             ("sgblk memory / brd, 128k seqread", 1.0,
-              ("sgblk-memory", "none", "seqread-128k"), ("brd", "-", "seqread-128k")),
-             ("sgblk memory / null_blk-mem, 4k randread", 1.0,
-              ("sgblk-memory", "none", "randread-4k"), ("null_blk-mem", "-", "randread-4k")),
-             ("sgblk memory / null_blk-mem, 128k seqread", 1.0,
-              ("sgblk-memory", "none", "seqread-128k"),
-              ("null_blk-mem", "-", "seqread-128k")),
-             ("sgblk-uring memory / brd, 4k randread", 0.9,
-              ("sgblk-memory", "none", "uring-randread-4k", "sgblk-uring"),
-              ("brd", "-", "uring-randread-4k", "sgblk-uring"))]
-    for p in PROFILES[1:]:
-        goals.append(("%s / none, 4k randread" % p, 0.5,
-                      ("sgblk-memory", p, "randread-4k"), ("sgblk-memory", "none", "randread-4k")))
-        goals.append(("%s / none, 128k seqread" % p, 0.8,
-                      ("sgblk-memory", p, "seqread-128k"), ("sgblk-memory", "none", "seqread-128k")))
+    goals = goal_list()
     missed = []
     for name, target, a, b in goals:
         ri = ratio("icount", a, b)
