@@ -179,3 +179,27 @@ pick_layouts() {
 		fail "refused bios reached the driver ($_r0 -> $(sgblk_stat requests) requests)"
 	note "bio_vecs off dma_alignment refused by the block layer: layouts $ODD and $SUBPAGE instead"
 }
+
+# map_iter_expected: true when this kernel's sgblk must map with map=iter.
+# The block layer's DMA iterator in the form sgblk builds against is 7.x's;
+# older guest kernels (6.1, 6.12) must refuse map=iter.  Keyed on the
+# release, not on what the module says, so a probe that misses the API on a
+# 7.x kernel fails the tests instead of skipping them.
+map_iter_expected() {
+	[ "${KVER%%.*}" -ge 7 ]
+}
+
+# map_paths: the mapping paths this kernel has, one word each.
+map_paths() {
+	if map_iter_expected; then echo "sg iter"; else echo sg; fi
+}
+
+# set_map PATH [DISK]: switch the mapping path in debugfs; the map file and
+# the dma file's map: line must then say PATH.
+set_map() {
+	echo "$1" >"$DBG/${2:-sgblk0}/map" || fail "map '$1' rejected"
+	_m=$(cat "$DBG/${2:-sgblk0}/map")
+	[ "$_m" = "$1" ] || fail "map reads '$_m' after writing $1"
+	_m=$(sed -n 's/^map: //p' "$DBG/${2:-sgblk0}/dma")
+	[ "$_m" = "$1" ] || fail "dma's map: line says '$_m' after writing $1"
+}
