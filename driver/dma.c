@@ -414,6 +414,59 @@ static void sgblk_unmap_rq(struct device *d, struct sgblk_cmd *cmd,
 		sgblk_unmap_sgl(d, cmd, dir);
 }
 
+/* The longest element the block layer starts at @paddr. */
+static u32 sgblk_elem_max(const struct queue_limits *lim, phys_addr_t paddr)
+{
+	unsigned long mask = lim->seg_boundary_mask;
+
+	return min(mask - (mask & paddr), (unsigned long)lim->max_segment_size - 1) + 1;
+}
+
+/**
+ * sgblk_rq_count_elems - the elements blk_rq_map_sg() would make of @rq
+ * @rq: the request
+ *
+ * bio_vecs are cut at the queue's segment boundary and maximum segment
+ * size, and a whole bio_vec joins the element before it when both are
+ * physically contiguous and fit those limits, as the block layer's own walk
+ * does.  Only an IOVA-linked map=iter request needs this: the iterator
+ * hands out one range for it, and sg_elems and dma_merged must count what
+ * they count on the sg path.  blk_rq_nr_phys_segments() would not do: it
+ * does not join contiguous bio_vecs.
+ *
+ * Return: the element count.
+ */
+static unsigned int sgblk_rq_count_elems(struct request *rq)
+{
+	const struct queue_limits *lim = &rq->q->limits;
+	phys_addr_t start = 0, p;
+	u32 len, take, elen = 0, emax = 0;
+	struct req_iterator ri;
+	struct bio_vec bv;
+	unsigned int n = 0;
+
+	rq_for_each_bvec(bv, rq, ri) {
+		p = page_to_phys(bv.bv_page) + bv.bv_offset;
+		len = bv.bv_len;
+		if (n && start + elen == p && elen + len <= emax &&
+		    (start | lim->seg_boundary_mask) ==
+		    ((p + len - 1) | lim->seg_boundary_mask)) {
+			elen += len;
+			continue;
+		}
+		while (len) {
+			emax = sgblk_elem_max(lim, p);
+			take = min(len, emax);
+			start = p;
+			elen = take;
+			p += take;
+			len -= take;
+			n++;
+		}
+	}
+	return n;
+}
+
 /**
  * sgblk_map_iter - map a request with the block layer's DMA iterator
  * @d: the DMA device
@@ -424,8 +477,8 @@ static void sgblk_unmap_rq(struct device *d, struct sgblk_cmd *cmd,
  * segment.  Without an IOMMU each range is one element, exactly as
  * blk_rq_map_sg() builds them (the same walk does both), mapped with
  * dma_map_phys().  Under an IOMMU the iterator usually links the whole
- * request into one IOVA range: then the elements merged away are the
- * block layer's segments (blk_rq_nr_phys_segments()) but one.
+ * request into one IOVA range: then the elements merged away are those
+ * blk_rq_map_sg() would have made but one.
  *
  * Return: the ranges mapped; 0 if mapping failed, with nothing left mapped.
  */
@@ -468,8 +521,8 @@ static unsigned int sgblk_map_iter(struct device *d, struct sgblk_cmd *cmd,
 	}
 	cmd->seg_min = seg_min;
 	cmd->nents = n;
-	if (sgblk_dma_iter_coalesced(&cmd->iova))
-		cmd->nents = max_t(unsigned int, blk_rq_nr_phys_segments(rq), 1);
+	if (sgblk_dma_iter_coalesced(&cmd->iova) && blk_rq_nr_phys_segments(rq) > 1)
+		cmd->nents = sgblk_rq_count_elems(rq);
 	return n;
 }
 

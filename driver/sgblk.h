@@ -69,8 +69,8 @@ enum sgblk_owner {
  * struct sgblk_cmd - per-request driver data, preallocated per tag
  * @sgl: scatterlist, SGBLK_MAX_SEGMENTS entries (map=sg only)
  * @nents: elements blk_rq_map_sg produced; for map=iter, the ranges the
- *	iterator returned, or the block layer's segment count when it linked
- *	them all into one IOVA range
+ *	iterator returned, or, when it linked them into one IOVA range, the
+ *	elements blk_rq_map_sg would have produced
  * @mapped: elements dma_map_sg returned (map=iter: ranges the iterator
  *	returned)
  * @via_iter: this mapping was made by the DMA iterator (map=iter)

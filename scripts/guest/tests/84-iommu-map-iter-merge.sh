@@ -5,7 +5,8 @@
 # boundary (profile page: 4 KiB, in dma_parms) does not stop the linking,
 # as it stops dma_map_sg's merging, so there the planner splits the range
 # at every 4 KiB instead.  An identity domain links nothing: every element
-# is mapped on its own, DMA address = physical.  Every mapping is ended
+# is mapped on its own, DMA address = physical.  On a fixed workload both
+# paths count the same elements (sg_elems).  Every mapping is ended
 # (blk_rq_dma_unmap or per-range unmaps) after each run, and the data
 # verifies.  7.x kernels with an IOMMU only.
 . /sgblk/guest/lib.sh
@@ -55,6 +56,35 @@ else
 	[ "$merged" -gt 0 ] || fail "$mode: the iterator did not link across 4 KiB on profile page"
 	[ "$splits" -gt 0 ] || fail "$mode: linked ranges on profile page, but the planner split none"
 fi
+
+# Counters mean the same on both paths: a fixed workload on the same
+# physical pages (a shared mapping of a RAM file) makes as many elements
+# with map=iter, counted by the block layer's rules, as blk_rq_map_sg
+# makes with map=sg.
+BUF=/tmp/elems-buf
+dd if=/dev/zero of=$BUF bs=1M count=2 2>/dev/null || fail "make $BUF"
+set_profile none
+for m in sg iter; do
+	set_map "$m"
+	echo 0 >"$DBG/sgblk0/stats"
+	fio --name=elems --filename=/dev/sgblk0 --direct=1 --ioengine=psync \
+		--rw=randrw --bs=64k --size=4M --randseed=77 --mem_align=512 \
+		--mem=mmapshared:$BUF >/tmp/fio.out 2>&1 ||
+		{ cat /tmp/fio.out; fail "fixed workload, map=$m"; }
+	expect_clean
+	eval "req_$m=$(sgblk_stat requests) elems_$m=$(sgblk_stat sg_elems) merged_$m=$(sgblk_stat dma_merged)"
+	runs=$((runs + 1))
+done
+# shellcheck disable=SC2154 # set by the eval above
+note "$mode, fixed workload: sg $req_sg requests, $elems_sg elements, dma_merged $merged_sg;" \
+	"iter $req_iter requests, $elems_iter elements, dma_merged $merged_iter"
+# shellcheck disable=SC2154
+[ "$req_sg" = "$req_iter" ] || fail "the fixed workload made $req_sg and $req_iter requests"
+# shellcheck disable=SC2154
+[ "$elems_sg" = "$elems_iter" ] ||
+	fail "$mode: map=iter counted $elems_iter elements where blk_rq_map_sg made $elems_sg"
+expect_no_maps "fixed workload"
+rm -f $BUF
 
 sample=$(dma_key sample)
 dma=${sample%% -> *}
