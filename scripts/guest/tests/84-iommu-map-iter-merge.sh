@@ -17,11 +17,16 @@ iommu_disk_load 32
 mode=$(iommu_mode)
 set_map iter
 
-# seq128 PROFILE: 128 KiB sequential writes and verifying reads.
+# fio's buffers: pages never physically contiguous, so there is always
+# something to merge (fio's own allocation is sometimes contiguous).
+SCAT=/tmp/scattered
+scattered_file $SCAT 4096
+
+# seq128 PROFILE: 128 KiB sequential writes and verifying reads, from $SCAT.
 seq128() {
 	set_profile "$1"
 	echo 0 >"$DBG/sgblk0/stats"
-	fio_verify /dev/sgblk0 --rw=write --bs=128k --size=8M ||
+	fio_verify /dev/sgblk0 --rw=write --bs=128k --size=8M --mem=mmapshared:$SCAT ||
 		fail "$mode, map=iter: profile $1, 128k sequential: verify failed"
 	expect_clean
 	elems=$(sgblk_stat sg_elems)
@@ -58,18 +63,16 @@ else
 fi
 
 # Counters mean the same on both paths: a fixed workload on the same
-# physical pages (a shared mapping of a RAM file) makes as many elements
+# physical pages ($SCAT, a shared mapping) makes as many elements
 # with map=iter, counted by the block layer's rules, as blk_rq_map_sg
 # makes with map=sg.
-BUF=/tmp/elems-buf
-dd if=/dev/zero of=$BUF bs=1M count=2 2>/dev/null || fail "make $BUF"
 set_profile none
 for m in sg iter; do
 	set_map "$m"
 	echo 0 >"$DBG/sgblk0/stats"
 	fio --name=elems --filename=/dev/sgblk0 --direct=1 --ioengine=psync \
 		--rw=randrw --bs=64k --size=4M --randseed=77 --mem_align=512 \
-		--mem=mmapshared:$BUF >/tmp/fio.out 2>&1 ||
+		--mem=mmapshared:$SCAT >/tmp/fio.out 2>&1 ||
 		{ cat /tmp/fio.out; fail "fixed workload, map=$m"; }
 	expect_clean
 	eval "req_$m=$(sgblk_stat requests) elems_$m=$(sgblk_stat sg_elems) merged_$m=$(sgblk_stat dma_merged)"
@@ -84,7 +87,7 @@ note "$mode, fixed workload: sg $req_sg requests, $elems_sg elements, dma_merged
 [ "$elems_sg" = "$elems_iter" ] ||
 	fail "$mode: map=iter counted $elems_iter elements where blk_rq_map_sg made $elems_sg"
 expect_no_maps "fixed workload"
-rm -f $BUF
+rm -f $SCAT $SCAT.pad
 
 sample=$(dma_key sample)
 dma=${sample%% -> *}
