@@ -22,9 +22,11 @@ skip() {
 	exit 77
 }
 
-# Load sgblk with module parameters; the disk must appear.
+# Load sgblk with module parameters; the disk must appear.  SGBLK_MAP (sg
+# or iter) in the environment maps with that path unless the test's own
+# parameters name one (the last map= wins): the suite can be run on either.
 sgblk_load() {
-	insmod "$SGBLK_KO" "$@" || fail "insmod sgblk $*"
+	insmod "$SGBLK_KO" ${SGBLK_MAP:+map=$SGBLK_MAP} "$@" || fail "insmod sgblk $*"
 	i=0
 	while [ ! -b /dev/sgblk0 ] && [ $i -lt 50 ]; do
 		sleep 0.1
