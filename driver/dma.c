@@ -558,25 +558,27 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
 static void sgblk_rq_copy(struct request *rq, void *buf, u32 len, u32 off,
 			  bool to_buf)
 {
+	struct bio_vec bv, part;
 	struct req_iterator ri;
-	struct bio_vec bv;
 
 	rq_for_each_segment(bv, rq, ri) {
 		if (off >= bv.bv_len) {
 			off -= bv.bv_len;
 			continue;
 		}
-		bv.bv_offset += off;
-		bv.bv_len = min(bv.bv_len - off, len);
+		/* Not bv itself: the loop advances by its length. */
+		part = bv;
+		part.bv_offset += off;
+		part.bv_len = min(bv.bv_len - off, len);
 		off = 0;
 		if (to_buf) {
-			memcpy_from_bvec(buf, &bv);
+			memcpy_from_bvec(buf, &part);
 		} else {
-			memcpy_to_bvec(&bv, buf);
-			flush_dcache_page(bv.bv_page);
+			memcpy_to_bvec(&part, buf);
+			flush_dcache_page(part.bv_page);
 		}
-		buf += bv.bv_len;
-		len -= bv.bv_len;
+		buf += part.bv_len;
+		len -= part.bv_len;
 		if (!len)
 			return;
 	}
