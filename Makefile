@@ -20,6 +20,7 @@
 #   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
+#   make test-full  make test, then make test-debug (not in CI: too long)
 #   make test-debug the guest suite on the debug kernel (KASAN, lockdep,
 #                   DMA-API debug, kmemleak, UBSAN; scripts/debug-kernel/build
 #                   builds it under build/ first, about 20 minutes)
@@ -46,7 +47,7 @@ SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.
 NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
 .PHONY: all modules tools test bench bench-biogen bench-dma profile check clean setup-if-needed trace \
-	install dkms-src dkms-install dkms-remove stress test-debug
+	install dkms-src dkms-install dkms-remove stress test-debug test-full
 
 all: modules tools
 
@@ -96,6 +97,9 @@ trace: all
 # fio verify on several devices under random profile flips and fault knobs
 stress: all
 	@scripts/stress $(if $(SECS),--secs '$(SECS)') $(if $(KVER),--kver '$(KVER)')
+
+test-full: all
+	@scripts/test-full
 
 # The debug kernel's release names only the flavour; its module lands in
 # build/kmod/<release> like any other.  No host tests: make test runs them.

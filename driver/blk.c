@@ -92,8 +92,11 @@ static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	return BLK_STS_OK;
 }
 
-/* Completion side of a request: DMA teardown, then end it. */
-static void sgblk_finish(struct request *rq)
+/*
+ * Completion side of a request: DMA teardown, then end it, or leave it in
+ * @iob (may be NULL) for the caller to end with the rest of a batch.
+ */
+static void sgblk_finish(struct request *rq, struct io_comp_batch *iob)
 {
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	struct sgblk_dev *dev = cmd->dev;
@@ -103,7 +106,11 @@ static void sgblk_finish(struct request *rq)
 	cmd->wait_since = 0;
 	if (cmd->status != BLK_STS_OK)
 		sgblk_stat_inc(dev, errors);
-	blk_mq_end_request(rq, cmd->status);
+	if (blk_mq_add_to_batch(rq, iob, cmd->status != BLK_STS_OK,
+				blk_mq_end_request_batch))
+		sgblk_stat_inc(dev, batched_completions);
+	else
+		blk_mq_end_request(rq, cmd->status);
 }
 
 static enum hrtimer_restart sgblk_timer_fn(struct hrtimer *t)
@@ -114,11 +121,14 @@ static enum hrtimer_restart sgblk_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
-				   const struct blk_mq_queue_data *bd)
+/*
+ * Start @rq and do it.  BLK_STS_RESOURCE: it is to be tried again.  Inline
+ * completions go into @iob when the caller ends a batch (may be NULL).
+ */
+static blk_status_t sgblk_issue(struct blk_mq_hw_ctx *hctx, struct request *rq,
+				struct io_comp_batch *iob)
 {
 	struct sgblk_dev *dev = hctx->queue->queuedata;
-	struct request *rq = bd->rq;
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	blk_status_t sts = BLK_STS_OK;
 
@@ -162,7 +172,7 @@ static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	switch (dev->conf.completion) {
 	case SGBLK_COMP_INLINE:
-		sgblk_finish(rq);
+		sgblk_finish(rq, iob);
 		break;
 	case SGBLK_COMP_SOFTIRQ:
 		blk_mq_complete_request(rq);
@@ -173,6 +183,34 @@ static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		break;
 	}
 	return BLK_STS_OK;
+}
+
+static blk_status_t sgblk_queue_rq(struct blk_mq_hw_ctx *hctx,
+				   const struct blk_mq_queue_data *bd)
+{
+	return sgblk_issue(hctx, bd->rq, NULL);
+}
+
+/*
+ * A plug's worth of requests (io_uring submitting several at once), each
+ * done as queue_rq would; the inline completions end together, their tags
+ * freed in one go.  A request to be tried again goes back through the
+ * requeue list, since it was started.
+ */
+static void sgblk_queue_rqs(sgblk_rq_list *rqlist)
+{
+	DEFINE_IO_COMP_BATCH(iob);
+	struct request *rq;
+
+	while ((rq = rq_list_pop(rqlist))) {
+		struct sgblk_dev *dev = rq->q->queuedata;
+
+		sgblk_stat_inc(dev, batched_requests);
+		if (sgblk_issue(rq->mq_hctx, rq, &iob) == BLK_STS_RESOURCE)
+			blk_mq_requeue_request(rq, true);
+	}
+	if (iob.complete)
+		iob.complete(&iob);
 }
 
 static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
@@ -187,7 +225,7 @@ static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	spin_unlock(&sq->lock);
 	list_for_each_entry_safe(rq, next, &done, queuelist) {
 		list_del_init(&rq->queuelist);
-		sgblk_finish(rq);
+		sgblk_finish(rq, iob);
 		n++;
 	}
 	return n;
@@ -195,7 +233,7 @@ static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 
 static void sgblk_complete(struct request *rq)
 {
-	sgblk_finish(rq);
+	sgblk_finish(rq, NULL);
 }
 
 /**
@@ -305,6 +343,7 @@ static void sgblk_map_queues(struct blk_mq_tag_set *set)
 
 static const struct blk_mq_ops sgblk_mq_ops = {
 	.queue_rq = sgblk_queue_rq,
+	.queue_rqs = sgblk_queue_rqs,
 	.complete = sgblk_complete,
 	.timeout = sgblk_timeout,
 	.poll = sgblk_poll,

@@ -40,6 +40,17 @@ static inline void sgblk_hrtimer_setup(struct hrtimer *t,
 #endif
 
 /*
+ * 6.13+ (and 6.12.y): a plug's requests reach ->queue_rqs as a struct
+ * rq_list; before, as the head of a singly linked list.  rq_list_pop()
+ * takes a pointer to either.
+ */
+#ifdef SGBLK_HAVE_RQ_LIST
+#define sgblk_rq_list struct rq_list
+#else
+#define sgblk_rq_list struct request *
+#endif
+
+/*
  * While a queue is frozen, memory reclaim must not issue I/O that would
  * wait on it: the frozen section runs in a noio scope.  6.14+ freezing
  * enters it and returns the saved flags, which unfreezing takes back.

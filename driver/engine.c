@@ -52,17 +52,15 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 }
 
 /*
+ * Move @len bytes at DMA address @addr to or from the store at @pos.
  * Contiguous DMA addresses are not contiguous physical memory behind an
- * IOMMU (merged elements, dma_pool pages), so every page of a descriptor
- * is translated on its own; one that does not translate is a device fault,
- * never a memory access.
+ * IOMMU (merged elements, dma_pool pages), so every page is translated on
+ * its own; one that does not translate is a device fault, never a memory
+ * access.
  */
-static int sgblk_engine_desc(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
-			     const struct sgplan_desc *ds, u64 pos, bool write)
+static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
+			     dma_addr_t addr, u32 len, u64 pos, bool write)
 {
-	dma_addr_t addr = ds->addr;
-	u32 len = ds->len;
-
 	while (len) {
 		unsigned int off = offset_in_page(addr);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
@@ -105,7 +103,7 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	bool copy = dev->conf.backend == SGBLK_BACKEND_MEMORY;
 	u64 base = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	struct sgblk_store_cur cur = SGBLK_STORE_CUR_INIT;
-	unsigned int i, n = cmd->plan.ndescs;
+	unsigned int i, j, n = cmd->plan.ndescs;
 	blk_status_t sts = BLK_STS_OK;
 	int ret;
 
@@ -128,12 +126,28 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	/* The store cursor stays valid for the whole request. */
 	rcu_read_lock();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i = j) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
+		u32 len = ds->len;
 
-		if (unlikely(!sgplan_legal(pl, ds->addr, ds->len, i == n - 1)))
+		if (unlikely(!sgplan_legal(pl, ds->addr, len, i == n - 1)))
 			sgblk_stat_inc(dev, rule_violations);
-		ret = sgblk_engine_desc(dev, &cur, ds, base + ds->req_off, write);
+		/*
+		 * Descriptors that continue this one both in DMA space and in
+		 * the request (a boundary's pieces of one element) move as one
+		 * copy: the same bytes, without a translation per piece.  Each
+		 * is still checked.
+		 */
+		for (j = i + 1; j < n; j++) {
+			const struct sgplan_desc *nx = &cmd->descs[j];
+
+			if (nx->addr != ds->addr + len || nx->req_off != ds->req_off + len)
+				break;
+			if (unlikely(!sgplan_legal(pl, nx->addr, nx->len, j == n - 1)))
+				sgblk_stat_inc(dev, rule_violations);
+			len += nx->len;
+		}
+		ret = sgblk_engine_copy(dev, &cur, ds->addr, len, base + ds->req_off, write);
 		if (unlikely(ret == -ENOMEM)) {
 			sts = BLK_STS_RESOURCE;
 			break;
