@@ -301,7 +301,8 @@ static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	cmd->owner = SGBLK_OWN_UNMAPPED;
 	cmd->sgl = kcalloc_node(SGBLK_MAX_SEGMENTS, sizeof(*cmd->sgl),
 				GFP_KERNEL, numa_node);
-	cmd->segs = kcalloc_node(SGBLK_MAX_SEGMENTS, sizeof(*cmd->segs),
+	/* One spare: sgblk_map_iter() catches a request with too many. */
+	cmd->segs = kcalloc_node(SGBLK_MAX_SEGMENTS + 1, sizeof(*cmd->segs),
 				 GFP_KERNEL, numa_node);
 	cmd->descs = kvcalloc(SGBLK_RING_DESCS, sizeof(*cmd->descs), GFP_KERNEL);
 	cmd->bounce_va = kvcalloc(SGBLK_RING_DESCS, sizeof(*cmd->bounce_va),
@@ -404,6 +405,34 @@ out:
 	sgblk_unfreeze_queue(q, memflags);
 	mutex_unlock(&dev->profile_lock);
 	return ret;
+}
+
+/**
+ * sgblk_set_map - switch a live device to another DMA mapping path
+ * @dev: the device
+ * @map: the new path
+ *
+ * As a profile switch: with the queue frozen, so every request is unmapped
+ * the way it was mapped.  Nothing else changes: both paths take the same
+ * limits, planner and bounce pool.
+ * Return: 0, or -EOPNOTSUPP (this kernel cannot map that way, logged) with
+ * the old path still active.
+ */
+int sgblk_set_map(struct sgblk_dev *dev, enum sgblk_map map)
+{
+	struct request_queue *q = dev->disk->queue;
+	unsigned int memflags;
+	int ret;
+
+	ret = sgblk_map_check(map);
+	if (ret)
+		return ret;
+	mutex_lock(&dev->profile_lock);
+	memflags = sgblk_freeze_queue(q);
+	dev->conf.map = map;
+	sgblk_unfreeze_queue(q, memflags);
+	mutex_unlock(&dev->profile_lock);
+	return 0;
 }
 
 /**

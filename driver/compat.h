@@ -13,6 +13,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
+#include <linux/dma-mapping.h>
 #include <linux/hrtimer.h>
 #include <linux/sched/mm.h>
 
@@ -91,6 +92,137 @@ static inline int sgblk_rq_map_sg(struct request *rq, struct scatterlist *sgl)
 	return blk_rq_map_sg(rq->q, rq, sgl);
 #endif
 }
+
+/*
+ * The scatterlist-free mapping path (map=iter): blk_rq_dma_map_iter_start()
+ * and _next() hand out one DMA range at a time, IOVA-linked into a single
+ * range under an IOMMU, dma_map_phys() per segment otherwise.  Only the
+ * form of the API 7.x has is used (Kbuild's probe); elsewhere these stubs
+ * keep dma.c free of tests, and map=iter is refused before they are reached.
+ */
+#ifdef SGBLK_HAVE_BLK_RQ_DMA_MAP_ITER
+#include <linux/blk-mq-dma.h>
+
+#define SGBLK_MAP_ITER_AVAILABLE	true
+
+/**
+ * struct sgblk_iova - what unmapping a request mapped by the iterator needs
+ * @state: the IOVA range, when the mapping is one (see dma_use_iova())
+ * @p2p: the P2P mapping type the iterator chose (never P2P for sgblk's pages)
+ */
+struct sgblk_iova {
+	struct dma_iova_state state;
+	enum pci_p2pdma_map_type p2p;
+};
+
+struct sgblk_dma_iter {
+	struct blk_dma_iter it;
+};
+
+static inline bool sgblk_dma_iter_start(struct request *rq, struct device *d,
+					struct sgblk_iova *io,
+					struct sgblk_dma_iter *it,
+					dma_addr_t *addr, u32 *len,
+					blk_status_t *sts)
+{
+	bool more = blk_rq_dma_map_iter_start(rq, d, &io->state, &it->it);
+
+	io->p2p = it->it.p2pdma.map;
+	*addr = it->it.addr;
+	*len = it->it.len;
+	*sts = it->it.status;
+	return more;
+}
+
+static inline bool sgblk_dma_iter_next(struct request *rq, struct device *d,
+				       struct sgblk_dma_iter *it,
+				       dma_addr_t *addr, u32 *len,
+				       blk_status_t *sts)
+{
+	bool more = blk_rq_dma_map_iter_next(rq, d, &it->it);
+
+	*addr = it->it.addr;
+	*len = it->it.len;
+	*sts = it->it.status;
+	return more;
+}
+
+/* True: nothing is left to unmap; false: unmap every range on its own. */
+static inline bool sgblk_dma_iter_unmap(struct request *rq, struct device *d,
+					struct sgblk_iova *io, size_t len)
+{
+	return blk_rq_dma_unmap(rq, d, &io->state, len, io->p2p);
+}
+
+/* The whole request became one IOVA range. */
+static inline bool sgblk_dma_iter_coalesced(struct sgblk_iova *io)
+{
+	return blk_rq_dma_map_coalesce(&io->state);
+}
+
+/* One range sgblk_dma_iter_unmap() left: it was mapped with dma_map_phys(). */
+static inline void sgblk_dma_iter_unmap_range(struct device *d,
+					      struct sgblk_iova *io,
+					      dma_addr_t addr, u32 len,
+					      enum dma_data_direction dir)
+{
+	unsigned long attrs = 0;
+
+	if (io->p2p == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)
+		attrs |= DMA_ATTR_MMIO;
+	dma_unmap_phys(d, addr, len, dir, attrs);
+}
+
+#else
+
+#define SGBLK_MAP_ITER_AVAILABLE	false
+
+struct sgblk_iova {
+	int unused;
+};
+
+struct sgblk_dma_iter {
+	int unused;
+};
+
+static inline bool sgblk_dma_iter_start(struct request *rq, struct device *d,
+					struct sgblk_iova *io,
+					struct sgblk_dma_iter *it,
+					dma_addr_t *addr, u32 *len,
+					blk_status_t *sts)
+{
+	*sts = BLK_STS_NOTSUPP;
+	return false;
+}
+
+static inline bool sgblk_dma_iter_next(struct request *rq, struct device *d,
+				       struct sgblk_dma_iter *it,
+				       dma_addr_t *addr, u32 *len,
+				       blk_status_t *sts)
+{
+	*sts = BLK_STS_NOTSUPP;
+	return false;
+}
+
+static inline bool sgblk_dma_iter_unmap(struct request *rq, struct device *d,
+					struct sgblk_iova *io, size_t len)
+{
+	return false;
+}
+
+static inline bool sgblk_dma_iter_coalesced(struct sgblk_iova *io)
+{
+	return false;
+}
+
+static inline void sgblk_dma_iter_unmap_range(struct device *d,
+					      struct sgblk_iova *io,
+					      dma_addr_t addr, u32 len,
+					      enum dma_data_direction dir)
+{
+}
+
+#endif
 
 /**
  * struct sgblk_qlimits - the queue limits sgblk hands to the block layer

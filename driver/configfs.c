@@ -5,7 +5,7 @@
  * mkdir makes a device configuration (not yet a disk) holding the module
  * parameters' defaults; its attributes carry the module parameters' names:
  *   capacity_mb backend bs submit_queues poll_queues queue_depth completion
- *   completion_nsec profile dma_dev
+ *   completion_nsec profile dma_dev map
  *                             read/write while powered off; a write while
  *                             powered on returns -EBUSY, an invalid value
  *                             -EINVAL (dma_dev: -ENODEV if no PCI function
@@ -74,6 +74,7 @@ enum sgblk_cfs_field {
 	SGBLK_CFS_COMPLETION_NSEC,
 	SGBLK_CFS_PROFILE,
 	SGBLK_CFS_DMA_DEV,
+	SGBLK_CFS_MAP,
 };
 
 /* Parse @page into one field of @conf; the caller validates the result. */
@@ -104,6 +105,12 @@ static int sgblk_cfs_conf_set(struct sgblk_conf *conf,
 		return sgblk_profile_preset(page, &conf->profile);
 	case SGBLK_CFS_DMA_DEV:
 		return sgblk_dma_conf_dev(conf, page);
+	case SGBLK_CFS_MAP:
+		ret = sgblk_map_parse(page);
+		if (ret < 0)
+			return -EINVAL;
+		conf->map = ret;
+		return 0;
 	default:
 		break;
 	}
@@ -176,6 +183,16 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
 		break;
 	case SGBLK_CFS_DMA_DEV:
 		ret = sysfs_emit(page, "%s\n", c->dma_dev[0] ? c->dma_dev : "none");
+		break;
+	case SGBLK_CFS_MAP:
+		/* As profile: debugfs may have switched a live disk. */
+		if (cd->dev) {
+			mutex_lock(&cd->dev->profile_lock);
+			ret = sysfs_emit(page, "%s\n", sgblk_map_str(cd->dev->conf.map));
+			mutex_unlock(&cd->dev->profile_lock);
+		} else {
+			ret = sysfs_emit(page, "%s\n", sgblk_map_str(c->map));
+		}
 		break;
 	default:
 		ret = -EINVAL;
@@ -267,6 +284,9 @@ CONFIGFS_ATTR(sgblk_cfs_, profile);
 SGBLK_CFS_CONF_SHOW(dma_dev, SGBLK_CFS_DMA_DEV)
 SGBLK_CFS_CONF_STORE(dma_dev, SGBLK_CFS_DMA_DEV)
 CONFIGFS_ATTR(sgblk_cfs_, dma_dev);
+SGBLK_CFS_CONF_SHOW(map, SGBLK_CFS_MAP)
+SGBLK_CFS_CONF_STORE(map, SGBLK_CFS_MAP)
+CONFIGFS_ATTR(sgblk_cfs_, map);
 
 static ssize_t sgblk_cfs_power_show(struct config_item *item, char *page)
 {
@@ -352,6 +372,7 @@ static struct configfs_attribute *sgblk_cfs_dev_attrs[] = {
 	&sgblk_cfs_attr_completion_nsec,
 	&sgblk_cfs_attr_profile,
 	&sgblk_cfs_attr_dma_dev,
+	&sgblk_cfs_attr_map,
 	&sgblk_cfs_attr_power,
 	&sgblk_cfs_attr_index,
 	&sgblk_cfs_attr_disk,

@@ -20,6 +20,10 @@
  *                   every Nth mapped read/write: one descriptor's DMA
  *                   address points where nothing is mapped (engine fault,
  *                   EIO; counted in injected_bad_addrs)
+ *   plan_digest     0/1: sum a hash of every request's mapped ranges and
+ *                   descriptors into the plan_digest counter (stats)
+ *   map             the DMA mapping path, sg or iter; write one to switch
+ *                   (queue frozen; -EOPNOTSUPP where the kernel lacks it)
  *   dma             the DMA device, "key: value" per line (see dma.c)
  *   store_pages     pages held by the memory backend
  * Every file is root-only; a bad write returns -EINVAL and changes nothing.
@@ -155,6 +159,50 @@ static const struct file_operations sgblk_profile_fops = {
 	.write = sgblk_profile_write,
 };
 
+static int sgblk_map_show(struct seq_file *m, void *unused)
+{
+	struct sgblk_dev *dev = m->private;
+
+	mutex_lock(&dev->profile_lock);
+	seq_printf(m, "%s\n", sgblk_map_str(dev->conf.map));
+	mutex_unlock(&dev->profile_lock);
+	return 0;
+}
+
+static int sgblk_map_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sgblk_map_show, inode->i_private);
+}
+
+/* "sg" or "iter", a newline allowed; anything else: -EINVAL, no change. */
+static ssize_t sgblk_map_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	struct sgblk_dev *dev = file_inode(file)->i_private;
+	char buf[8];
+	int ret;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = sgblk_map_parse(buf);
+	if (ret < 0)
+		return -EINVAL;
+	ret = sgblk_set_map(dev, ret);
+	return ret ? ret : len;
+}
+
+static const struct file_operations sgblk_map_fops = {
+	.owner = THIS_MODULE,
+	.open = sgblk_map_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = sgblk_map_write,
+};
+
 static int sgblk_store_pages_get(void *data, u64 *val)
 {
 	struct sgblk_dev *dev = data;
@@ -218,6 +266,7 @@ void sgblk_debugfs_add(struct sgblk_dev *dev)
 	for (i = 0; i < SGBLK_NR_KNOBS; i++)
 		debugfs_create_file(sgblk_knob_name(i), 0600, d,
 				    &dev->knobs[i], &sgblk_knob_fops);
+	debugfs_create_file("map", 0600, d, dev, &sgblk_map_fops);
 	debugfs_create_file("dma", 0400, d, dev, &sgblk_dbg_dma_fops);
 	debugfs_create_file_unsafe("store_pages", 0400, d, dev,
 				   &sgblk_store_pages_fops);

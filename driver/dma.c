@@ -3,8 +3,9 @@
  * DMA mapping for sgblk: each device has its own platform device, or maps
  * through a PCI function bound to sgblk (dma_dev, see pci.c), whose DMA
  * parameters come from the profile.  A request is mapped with dma_map_sg
- * (dma_map_page for a single element),
- * planned by sgplan, and whatever the device cannot take is carried by
+ * (dma_map_page for a single element), or with map=iter by the block
+ * layer's DMA iterator, without a scatterlist; either way the mapped ranges
+ * are planned by sgplan, and whatever the device cannot take is carried by
  * bounce buffers from a dma_pool created with the profile's boundary.
  *
  * The streaming mask stays 64 bits: the profile's mask is a limit of the
@@ -17,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bvec.h>
 #include <linux/blktrace_api.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -27,6 +29,7 @@
 #include <linux/seq_file.h>
 #include <linux/swiotlb.h>
 #include "sgblk.h"
+#include "compat.h"
 
 /* Bounce buffers kept warm in the pool after a profile change. */
 #define SGBLK_POOL_PREWARM	32
@@ -35,6 +38,42 @@
 struct device *sgblk_dma_dev(struct sgblk_dev *dev)
 {
 	return dev->dmadev;
+}
+
+static const char *const sgblk_map_names[] = {
+	[SGBLK_MAP_SG] = "sg",
+	[SGBLK_MAP_ITER] = "iter",
+};
+
+/**
+ * sgblk_map_parse - a mapping path by name
+ * @s: "sg" or "iter" (a trailing newline is ignored)
+ *
+ * Return: the enum sgblk_map value, or -EINVAL.
+ */
+int sgblk_map_parse(const char *s)
+{
+	return sysfs_match_string(sgblk_map_names, s);
+}
+
+const char *sgblk_map_str(enum sgblk_map map)
+{
+	return map < ARRAY_SIZE(sgblk_map_names) ? sgblk_map_names[map] : "?";
+}
+
+/**
+ * sgblk_map_check - can this kernel map requests this way?
+ * @map: the mapping path
+ *
+ * Return: 0, or -EOPNOTSUPP with the missing kernel feature logged.
+ */
+int sgblk_map_check(enum sgblk_map map)
+{
+	if (map == SGBLK_MAP_ITER && !SGBLK_MAP_ITER_AVAILABLE) {
+		pr_err("map=iter needs the block layer's DMA iterator (blk_rq_dma_map_iter_start/next and blk_rq_dma_unmap as in 7.x), which this kernel lacks: use map=sg\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /**
@@ -348,6 +387,145 @@ static void sgblk_unmap_sgl(struct device *d, struct sgblk_cmd *cmd,
 			       dir);
 }
 
+/*
+ * As nvme-pci does: an IOVA range (or a mapping that needs no unmap) is
+ * ended by blk_rq_dma_unmap(); otherwise each range the iterator mapped is
+ * unmapped on its own, from the planner's input, which nothing changes.
+ */
+static void sgblk_unmap_iter(struct device *d, struct sgblk_cmd *cmd,
+			     struct request *rq, enum dma_data_direction dir)
+{
+	unsigned int i;
+
+	if (sgblk_dma_iter_unmap(rq, d, &cmd->iova, cmd->map_len))
+		return;
+	for (i = 0; i < cmd->mapped; i++)
+		sgblk_dma_iter_unmap_range(d, &cmd->iova, cmd->segs[i].addr,
+					   cmd->segs[i].len, dir);
+}
+
+/* Undo the mapping the way it was made. */
+static void sgblk_unmap_rq(struct device *d, struct sgblk_cmd *cmd,
+			   struct request *rq, enum dma_data_direction dir)
+{
+	if (cmd->via_iter)
+		sgblk_unmap_iter(d, cmd, rq, dir);
+	else
+		sgblk_unmap_sgl(d, cmd, dir);
+}
+
+/* The longest element the block layer starts at @paddr. */
+static u32 sgblk_elem_max(const struct queue_limits *lim, phys_addr_t paddr)
+{
+	unsigned long mask = lim->seg_boundary_mask;
+
+	return min(mask - (mask & paddr), (unsigned long)lim->max_segment_size - 1) + 1;
+}
+
+/**
+ * sgblk_rq_count_elems - the elements blk_rq_map_sg() would make of @rq
+ * @rq: the request
+ *
+ * bio_vecs are cut at the queue's segment boundary and maximum segment
+ * size, and a whole bio_vec joins the element before it when both are
+ * physically contiguous and fit those limits, as the block layer's own walk
+ * does.  Only an IOVA-linked map=iter request needs this: the iterator
+ * hands out one range for it, and sg_elems and dma_merged must count what
+ * they count on the sg path.  blk_rq_nr_phys_segments() would not do: it
+ * does not join contiguous bio_vecs.
+ *
+ * Return: the element count.
+ */
+static unsigned int sgblk_rq_count_elems(struct request *rq)
+{
+	const struct queue_limits *lim = &rq->q->limits;
+	phys_addr_t start = 0, p;
+	u32 len, take, elen = 0, emax = 0;
+	struct req_iterator ri;
+	struct bio_vec bv;
+	unsigned int n = 0;
+
+	rq_for_each_bvec(bv, rq, ri) {
+		p = page_to_phys(bv.bv_page) + bv.bv_offset;
+		len = bv.bv_len;
+		if (n && start + elen == p && elen + len <= emax &&
+		    (start | lim->seg_boundary_mask) ==
+		    ((p + len - 1) | lim->seg_boundary_mask)) {
+			elen += len;
+			continue;
+		}
+		while (len) {
+			emax = sgblk_elem_max(lim, p);
+			take = min(len, emax);
+			start = p;
+			elen = take;
+			p += take;
+			len -= take;
+			n++;
+		}
+	}
+	return n;
+}
+
+/**
+ * sgblk_map_iter - map a request with the block layer's DMA iterator
+ * @d: the DMA device
+ * @cmd: the request's driver data; cmd->segs gets the mapped ranges
+ * @rq: the request
+ *
+ * No scatterlist: every range the iterator hands out is one planner
+ * segment.  Without an IOMMU each range is one element, exactly as
+ * blk_rq_map_sg() builds them (the same walk does both), mapped with
+ * dma_map_phys().  Under an IOMMU the iterator usually links the whole
+ * request into one IOVA range: then the elements merged away are those
+ * blk_rq_map_sg() would have made but one.
+ *
+ * Return: the ranges mapped; 0 if mapping failed, with nothing left mapped.
+ */
+static unsigned int sgblk_map_iter(struct device *d, struct sgblk_cmd *cmd,
+				   struct request *rq)
+{
+	struct sgblk_dma_iter it;
+	u32 len, seg_min = U32_MAX;
+	unsigned int n = 0;
+	size_t total = 0;
+	dma_addr_t addr;
+	blk_status_t sts;
+	bool more;
+
+	more = sgblk_dma_iter_start(rq, d, &cmd->iova, &it, &addr, &len, &sts);
+	while (more) {
+		cmd->segs[n].addr = addr;
+		cmd->segs[n].len = len;
+		seg_min = min(seg_min, len);
+		total += len;
+		/*
+		 * The block layer sends at most max_segments of them; segs has
+		 * a spare entry so one too many is caught, and unmapped.
+		 */
+		if (WARN_ON_ONCE(++n > SGBLK_MAX_SEGMENTS)) {
+			sts = BLK_STS_IOERR;
+			break;
+		}
+		if (sgblk_dma_iter_coalesced(&cmd->iova))
+			break;
+		more = sgblk_dma_iter_next(rq, d, &it, &addr, &len, &sts);
+	}
+	cmd->mapped = n;
+	cmd->map_len = total;
+	if (sts != BLK_STS_OK || !n) {
+		if (n)
+			sgblk_unmap_iter(d, cmd, rq, rq_dma_dir(rq));
+		cmd->mapped = 0;
+		return 0;
+	}
+	cmd->seg_min = seg_min;
+	cmd->nents = n;
+	if (sgblk_dma_iter_coalesced(&cmd->iova) && blk_rq_nr_phys_segments(rq) > 1)
+		cmd->nents = sgblk_rq_count_elems(rq);
+	return n;
+}
+
 /**
  * sgblk_dma_qlimits - fit the block layer's limits to the DMA layer's
  * @dev: the device
@@ -364,6 +542,46 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
 	if (max < l->max_segment_size)
 		l->max_segment_size = max_t(size_t, round_down(max, PAGE_SIZE),
 					    PAGE_SIZE);
+}
+
+/**
+ * sgblk_rq_copy - copy between a bounce buffer and the request's pages
+ * @rq: the request
+ * @buf: the bounce buffer
+ * @len: bytes
+ * @off: where in the request's data they start
+ * @to_buf: true to copy from the request into @buf
+ *
+ * map=iter has no scatterlist to copy through: this walks the request's
+ * bio_vecs, a page at a time, to the same bytes.
+ */
+static void sgblk_rq_copy(struct request *rq, void *buf, u32 len, u32 off,
+			  bool to_buf)
+{
+	struct bio_vec bv, part;
+	struct req_iterator ri;
+
+	rq_for_each_segment(bv, rq, ri) {
+		if (off >= bv.bv_len) {
+			off -= bv.bv_len;
+			continue;
+		}
+		/* Not bv itself: the loop advances by its length. */
+		part = bv;
+		part.bv_offset += off;
+		part.bv_len = min(bv.bv_len - off, len);
+		off = 0;
+		if (to_buf) {
+			memcpy_from_bvec(buf, &part);
+		} else {
+			memcpy_to_bvec(&part, buf);
+			flush_dcache_page(part.bv_page);
+		}
+		buf += part.bv_len;
+		len -= part.bv_len;
+		if (!len)
+			return;
+	}
 }
 
 static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
@@ -449,7 +667,8 @@ err_free:
  * mapping leaves valid, so they need no sync (under swiotlb one would
  * copy the whole request to its slots again).
  */
-static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			      struct request *rq)
 {
 	unsigned int i;
 
@@ -458,14 +677,19 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 
 		if (!cmd->bounce_va[i])
 			continue;
-		sg_pcopy_to_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
-				   ds->len, ds->req_off);
+		if (cmd->via_iter)
+			sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off,
+				      true);
+		else
+			sg_pcopy_to_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
+					   ds->len, ds->req_off);
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, true);
 	}
 }
 
 /* Reads: after unmap the CPU owns the pages and copies the bounces back. */
-static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			       struct request *rq)
 {
 	unsigned int i;
 
@@ -475,8 +699,12 @@ static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 		if (!cmd->bounce_va[i])
 			continue;
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, false);
-		sg_pcopy_from_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
-				     ds->len, ds->req_off);
+		if (cmd->via_iter)
+			sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off,
+				      false);
+		else
+			sg_pcopy_from_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
+					     ds->len, ds->req_off);
 	}
 }
 
@@ -493,6 +721,43 @@ static void sgblk_trace_plan(struct request *rq, const struct sgplan_result *r)
 				  "sgblk bounce %llu+%u: %u segs %u bytes in %u buffers, why 0x%x",
 				  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
 				  r->bounce_segs, r->bounce_bytes, r->nbounce, r->why);
+}
+
+/* FNV-1a, a 64-bit word at a time: enough to tell two plans apart. */
+static inline u64 sgblk_digest_mix(u64 h, u64 v)
+{
+	return (h ^ v) * 0x100000001b3ULL;
+}
+
+/*
+ * The plan_digest knob's hash of one request: where it goes, the mapped
+ * ranges and the descriptors.  A bounce descriptor's address is the pool's
+ * pick, not the plan's, so it is left out.  Summed over requests, the
+ * digest of a repeatable workload is the same whatever the order, and the
+ * same for two mapping paths only if they planned every request alike.
+ */
+static u64 sgblk_plan_digest(const struct sgblk_cmd *cmd, struct request *rq)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned int i;
+
+	h = sgblk_digest_mix(h, blk_rq_pos(rq));
+	h = sgblk_digest_mix(h, ((u64)rq_data_dir(rq) << 32) | blk_rq_bytes(rq));
+	h = sgblk_digest_mix(h, cmd->mapped);
+	for (i = 0; i < cmd->mapped; i++) {
+		h = sgblk_digest_mix(h, cmd->segs[i].addr);
+		h = sgblk_digest_mix(h, cmd->segs[i].len);
+	}
+	h = sgblk_digest_mix(h, cmd->plan.ndescs);
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		const struct sgplan_desc *ds = &cmd->descs[i];
+
+		if (!(ds->flags & SGPLAN_DESC_BOUNCE))
+			h = sgblk_digest_mix(h, ds->addr);
+		h = sgblk_digest_mix(h, ((u64)ds->len << 32) | ds->req_off);
+		h = sgblk_digest_mix(h, ds->flags);
+	}
+	return h;
 }
 
 /**
@@ -534,6 +799,10 @@ void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	sgblk_hist_add(dev->stats, SGBLK_HIST_BOUNCE, r->bounce_bytes);
 	sgblk_hist_add(dev->stats, SGBLK_HIST_MAPPED, cmd->mapped);
 	sgblk_trace_plan(rq, r);
+	if (unlikely(READ_ONCE(dev->knobs[SGBLK_KNOB_PLAN_DIGEST].val))) {
+		sgblk_stat_inc(dev, plan_digests);
+		sgblk_stat_add(dev, plan_digest, sgblk_plan_digest(cmd, rq));
+	}
 }
 
 /*
@@ -586,7 +855,8 @@ static const char *sgblk_domain_str(const struct iommu_domain *dom)
  *
  * device (name), backend (iommu: an IOMMU DMA domain translates; swiotlb:
  * dma-direct bounces everything; direct), domain (none, identity, dma,
- * dma-fq: lazy IOTLB flushes), map (sg: dma_map_sg), mask and coherent_mask
+ * dma-fq: lazy IOTLB flushes), map (sg: dma_map_sg; iter: the block
+ * layer's DMA iterator), mask and coherent_mask
  * (bits), maps_outstanding (mappings made minus ended since the last stats
  * reset), sample (the engine's first translation: "DMA -> physical", or
  * "none" before it made one).
@@ -604,7 +874,7 @@ void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 	seq_printf(m, "device: %s\n", dev_name(d));
 	seq_printf(m, "backend: %s\n", backend);
 	seq_printf(m, "domain: %s\n", sgblk_domain_str(dom));
-	seq_puts(m, "map: sg\n");
+	seq_printf(m, "map: %s\n", sgblk_map_str(READ_ONCE(dev->conf.map)));
 	seq_printf(m, "mask: %d\n", fls64(dma_get_mask(d)));
 	seq_printf(m, "coherent_mask: %d\n", fls64(d->coherent_dma_mask));
 	seq_printf(m, "maps_outstanding: %lld\n",
@@ -707,10 +977,15 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	unsigned int i, seg_min;
 	int ret;
 
-	cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
+	/* The path changes only with the queue frozen; unmap follows this one. */
+	cmd->via_iter = dev->conf.map == SGBLK_MAP_ITER;
+	if (!cmd->via_iter)
+		cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
 	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_MAP_EVERY])) {
 		sgblk_stat_inc(dev, injected_map_failures);
 		cmd->mapped = 0;
+	} else if (cmd->via_iter) {
+		cmd->mapped = sgblk_map_iter(d, cmd, rq);
 	} else {
 		cmd->mapped = sgblk_map_sgl(d, cmd, dir);
 	}
@@ -723,15 +998,18 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	/*
 	 * The table is one flat array, never chained (sgblk_init_request), so
 	 * the mapped elements are its first ones: no sg_next() call each.
+	 * The iterator wrote its ranges to segs itself.
 	 */
-	seg_min = U32_MAX;
-	for (i = 0; i < cmd->mapped; i++) {
-		sg = &cmd->sgl[i];
-		cmd->segs[i].addr = sg_dma_address(sg);
-		cmd->segs[i].len = sg_dma_len(sg);
-		seg_min = min(seg_min, sg_dma_len(sg));
+	if (!cmd->via_iter) {
+		seg_min = U32_MAX;
+		for (i = 0; i < cmd->mapped; i++) {
+			sg = &cmd->sgl[i];
+			cmd->segs[i].addr = sg_dma_address(sg);
+			cmd->segs[i].len = sg_dma_len(sg);
+			seg_min = min(seg_min, sg_dma_len(sg));
+		}
+		cmd->seg_min = seg_min;
 	}
-	cmd->seg_min = seg_min;
 	/* The profile was validated when it was set. */
 	ret = sgplan_plan(&dev->conf.profile.plan, cmd->segs, cmd->mapped,
 			  cmd->descs, SGBLK_RING_DESCS, &cmd->plan);
@@ -756,19 +1034,19 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			blk_add_trace_msg(rq->q, "sgblk pool exhausted %llu+%u: %u buffers",
 					  (u64)blk_rq_pos(rq), blk_rq_sectors(rq),
 					  cmd->plan.nbounce);
-			sgblk_unmap_sgl(d, cmd, dir);
+			sgblk_unmap_rq(d, cmd, rq, dir);
 			sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 			return sgblk_wait_or_fail(dev, cmd, rq, SGBLK_WAIT_POOL);
 		}
 		if (dir == DMA_TO_DEVICE)
-			sgblk_bounce_fill(dev, cmd);
+			sgblk_bounce_fill(dev, cmd, rq);
 	}
 	sgblk_bad_dma_addr(dev, cmd);
 	return BLK_STS_OK;
 
 err_unmap:
 	cmd->plan.ndescs = 0;
-	sgblk_unmap_sgl(d, cmd, dir);
+	sgblk_unmap_rq(d, cmd, rq, dir);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 	return BLK_STS_IOERR;
 }
@@ -785,7 +1063,7 @@ void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 {
 	enum dma_data_direction dir = rq_dma_dir(rq);
 
-	sgblk_unmap_sgl(sgblk_dma_dev(dev), cmd, dir);
+	sgblk_unmap_rq(sgblk_dma_dev(dev), cmd, rq, dir);
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
 	if (cmd->plan.nbounce) {
 		/*
@@ -795,7 +1073,7 @@ void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		 */
 		if (dir == DMA_FROM_DEVICE && cmd->status == BLK_STS_OK &&
 		    dev->conf.backend == SGBLK_BACKEND_MEMORY)
-			sgblk_bounce_drain(dev, cmd);
+			sgblk_bounce_drain(dev, cmd, rq);
 		sgblk_bounce_free(dev, cmd);
 	}
 }

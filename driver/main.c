@@ -58,6 +58,11 @@ module_param_named(dma_dev, sgblk_dma_dev_name, charp, 0444);
 MODULE_PARM_DESC(dma_dev,
 		 "PCI function to map through, bound to sgblk by driver_override, or none: a platform device per disk (default none)");
 
+static char *sgblk_map = "sg";
+module_param_named(map, sgblk_map, charp, 0444);
+MODULE_PARM_DESC(map,
+		 "DMA mapping path: sg (blk_rq_map_sg + dma_map_sg) or iter (the block layer's DMA iterator, 7.x kernels) (default sg)");
+
 static unsigned long long sgblk_completion_nsec = 10000;
 module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
 MODULE_PARM_DESC(completion_nsec,
@@ -121,7 +126,8 @@ static DEFINE_IDA(sgblk_ida);
  * sgblk_conf_check - validate a device configuration
  * @conf: the configuration
  *
- * Return: 0, or -EINVAL with the reason logged.
+ * Return: 0, or -EINVAL (-EOPNOTSUPP: a mapping path this kernel lacks)
+ * with the reason logged.
  */
 int sgblk_conf_check(const struct sgblk_conf *conf)
 {
@@ -153,7 +159,7 @@ int sgblk_conf_check(const struct sgblk_conf *conf)
 		       conf->completion_nsec);
 		return -EINVAL;
 	}
-	return 0;
+	return sgblk_map_check(conf->map);
 }
 
 /**
@@ -179,6 +185,12 @@ int sgblk_conf_from_params(struct sgblk_conf *conf)
 		return -EINVAL;
 	}
 	conf->completion = ret;
+	ret = sgblk_map_parse(sgblk_map);
+	if (ret < 0) {
+		pr_err("map '%s': must be sg or iter\n", sgblk_map);
+		return -EINVAL;
+	}
+	conf->map = ret;
 	if (sgblk_profile_preset(sgblk_profile, &conf->profile)) {
 		pr_err("profile '%s': unknown preset\n", sgblk_profile);
 		return -EINVAL;

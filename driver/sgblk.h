@@ -27,12 +27,23 @@ enum sgblk_completion {
 	SGBLK_COMP_TIMER,
 };
 
+/*
+ * How a request is DMA-mapped: blk_rq_map_sg() + dma_map_sg(), or the
+ * block layer's DMA iterator (no scatterlist; kernels with
+ * SGBLK_MAP_ITER_AVAILABLE).  Both feed the same planner.
+ */
+enum sgblk_map {
+	SGBLK_MAP_SG,
+	SGBLK_MAP_ITER,
+};
+
 /* A PCI device name ("0000:00:03.0") and its NUL, with room to spare. */
 #define SGBLK_DMA_DEV_LEN	32
 
 /**
  * struct sgblk_conf - what a device is created with (module parameters or
- *	configfs attributes); fixed while the device is powered on
+ *	configfs attributes); fixed while the device is powered on, except
+ *	profile and map, which debugfs changes with the queue frozen
  */
 struct sgblk_conf {
 	u64 capacity_mb;
@@ -45,6 +56,7 @@ struct sgblk_conf {
 	u64 completion_nsec;
 	struct sgblk_profile profile;
 	char dma_dev[SGBLK_DMA_DEV_LEN];
+	enum sgblk_map map;
 };
 
 /* Who owns a request's data mapping (as the DMA-API debug code tracks). */
@@ -55,10 +67,16 @@ enum sgblk_owner {
 
 /**
  * struct sgblk_cmd - per-request driver data, preallocated per tag
- * @sgl: scatterlist, SGBLK_MAX_SEGMENTS entries
- * @nents: elements blk_rq_map_sg produced
- * @mapped: elements dma_map_sg returned
- * @segs: planner input
+ * @sgl: scatterlist, SGBLK_MAX_SEGMENTS entries (map=sg only)
+ * @nents: elements blk_rq_map_sg produced; for map=iter, the ranges the
+ *	iterator returned, or, when it linked them into one IOVA range, the
+ *	elements blk_rq_map_sg would have produced
+ * @mapped: elements dma_map_sg returned (map=iter: ranges the iterator
+ *	returned)
+ * @via_iter: this mapping was made by the DMA iterator (map=iter)
+ * @iova: map=iter: what unmapping needs
+ * @map_len: map=iter: bytes mapped
+ * @segs: planner input, SGBLK_MAX_SEGMENTS + 1 entries
  * @descs: planner output, SGBLK_RING_DESCS entries
  * @bounce_va: CPU address of each bounce buffer, indexed like @descs
  * @plan: what the planner did
@@ -75,6 +93,9 @@ struct sgblk_cmd {
 	struct scatterlist *sgl;
 	unsigned int nents;
 	unsigned int mapped;
+	bool via_iter;
+	struct sgblk_iova iova;
+	size_t map_len;
 	struct sgplan_seg *segs;
 	struct sgplan_desc *descs;
 	void **bounce_va;
@@ -146,6 +167,7 @@ int sgblk_dev_check_bdev(struct block_device *bdev, int index, const char *name)
 int sgblk_blk_create(struct sgblk_dev *dev);
 void sgblk_blk_destroy(struct sgblk_dev *dev);
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
+int sgblk_set_map(struct sgblk_dev *dev, enum sgblk_map map);
 
 /* What a request waited for before it gave up (sgblk_wait_or_fail()). */
 enum sgblk_wait {
@@ -156,6 +178,9 @@ enum sgblk_wait {
 
 /* dma.c */
 struct device *sgblk_dma_dev(struct sgblk_dev *dev);
+int sgblk_map_parse(const char *s);
+const char *sgblk_map_str(enum sgblk_map map);
+int sgblk_map_check(enum sgblk_map map);
 int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name);
 void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev);
 int sgblk_dma_init(struct sgblk_dev *dev);

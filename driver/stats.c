@@ -45,6 +45,8 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_dma_unmaps] = "dma_unmaps",
 	[SGBLK_STAT_batched_requests] = "batched_requests",
 	[SGBLK_STAT_batched_completions] = "batched_completions",
+	[SGBLK_STAT_plan_digests] = "plan_digests",
+	[SGBLK_STAT_plan_digest] = "plan_digest",
 };
 
 static const char *const sgblk_hist_names[] = {

@@ -45,6 +45,8 @@ enum sgblk_stat {
 	SGBLK_STAT_dma_unmaps,
 	SGBLK_STAT_batched_requests,
 	SGBLK_STAT_batched_completions,
+	SGBLK_STAT_plan_digests,
+	SGBLK_STAT_plan_digest,
 	SGBLK_NR_STATS
 };
 

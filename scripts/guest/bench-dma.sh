@@ -4,14 +4,25 @@
 # costs.  sgblk backend=null and backend=memory (profile none; through the
 # pci-testdev function, dma_dev=, in the IOMMU boots) and, as the same
 # boot's baselines, null_blk and brd: randread-4k and seqread-128k each.
+# The sgblk devices run each job once per mapping path (MAPS: sg, and iter
+# where the kernel has it), switched in debugfs between runs.
 # Output: /out/bench-dma/results.tsv, one line per job:
-#   backend device job iops engine_faults+errors
-# and the fio JSON next to it.  Environment: BACKEND, RUNTIME [1],
-# SIZE [64M], IODEPTH [32].
+#   backend device job iops engine_faults+errors map
+# (map: sg or iter for sgblk, - for the baselines) and the fio JSON next to
+# it.  Environment: BACKEND, RUNTIME [1], SIZE [64M], IODEPTH [32],
+# MAPS [sg, plus iter on 7.x].
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
 
 export RUNTIME=${RUNTIME:-1} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
+MAPS=${MAPS:-$(map_paths)}
+for m in $MAPS; do
+	case $m in
+	sg) ;;
+	iter) map_iter_expected || fail "MAPS: no map=iter on $KVER" ;;
+	*) fail "MAPS '$MAPS': sg and/or iter" ;;
+	esac
+done
 OUT=/out/bench-dma
 mkdir -p $OUT
 common="submit_queues=1 queue_depth=64"
@@ -25,10 +36,14 @@ direct|swiotlb) ;;
 *) fail "BACKEND '$BACKEND': direct, swiotlb, iommu-lazy, iommu-strict or identity" ;;
 esac
 
-# run DEVICE JOB: one fio job on $DEV, a line in results.tsv.
+# run DEVICE JOB [MAP]: one fio job on $DEV (sgblk: mapping with MAP), a
+# line in results.tsv.
 run() {
-	base=$1-$2
-	case $1 in sgblk-*) echo 0 >"$DBG/sgblk0/stats" ;; esac
+	base=$1-$2${3:+-$3}
+	case $1 in sgblk-*)
+		set_map "$3"
+		echo 0 >"$DBG/sgblk0/stats" ;;
+	esac
 	fio --eta=never --output-format=json --output="$OUT/$base.json" \
 		"/sgblk/fio-jobs/$2.fio" >/tmp/fio.err 2>&1 ||
 		{ cat /tmp/fio.err; fail "fio $2 on $1"; }
@@ -38,8 +53,9 @@ run() {
 	case $1 in sgblk-*)
 		bad=$(($(sgblk_stat engine_faults) + $(sgblk_stat errors))) ;;
 	esac
-	printf '%s\t%s\t%s\t%s\t%s\n' "$BACKEND" "$1" "$2" "$iops" "$bad" >>"$OUT/results.tsv"
-	echo "bench-dma $BACKEND $1 $2 $iops IOPS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$BACKEND" "$1" "$2" "$iops" "$bad" \
+		"${3:--}" >>"$OUT/results.tsv"
+	echo "bench-dma $BACKEND $1 $2${3:+ map=$3} $iops IOPS"
 }
 
 # device NAME: load it, prefill memory-backed ones, run both jobs, unload.
@@ -66,8 +82,16 @@ device() {
 		fio /sgblk/fio-jobs/prefill.fio >/tmp/fio.err 2>&1 ||
 			{ cat /tmp/fio.err; fail "prefill $1"; } ;;
 	esac
-	run "$1" randread-4k
-	run "$1" seqread-128k
+	case $1 in
+	sgblk-*)
+		for m in $MAPS; do
+			run "$1" randread-4k "$m"
+			run "$1" seqread-128k "$m"
+		done ;;
+	*)
+		run "$1" randread-4k
+		run "$1" seqread-128k ;;
+	esac
 	sgblk_cleanup
 }
 

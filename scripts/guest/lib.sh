@@ -22,9 +22,11 @@ skip() {
 	exit 77
 }
 
-# Load sgblk with module parameters; the disk must appear.
+# Load sgblk with module parameters; the disk must appear.  SGBLK_MAP (sg
+# or iter) in the environment maps with that path unless the test's own
+# parameters name one (the last map= wins): the suite can be run on either.
 sgblk_load() {
-	insmod "$SGBLK_KO" "$@" || fail "insmod sgblk $*"
+	insmod "$SGBLK_KO" ${SGBLK_MAP:+map=$SGBLK_MAP} "$@" || fail "insmod sgblk $*"
 	i=0
 	while [ ! -b /dev/sgblk0 ] && [ $i -lt 50 ]; do
 		sleep 0.1
@@ -178,4 +180,45 @@ pick_layouts() {
 	[ "$(sgblk_stat requests)" = "$_r0" ] ||
 		fail "refused bios reached the driver ($_r0 -> $(sgblk_stat requests) requests)"
 	note "bio_vecs off dma_alignment refused by the block layer: layouts $ODD and $SUBPAGE instead"
+}
+
+# map_iter_expected: true when this kernel's sgblk must map with map=iter.
+# The block layer's DMA iterator in the form sgblk builds against is 7.x's;
+# older guest kernels (6.1, 6.12) must refuse map=iter.  Keyed on the
+# release, not on what the module says, so a probe that misses the API on a
+# 7.x kernel fails the tests instead of skipping them.
+map_iter_expected() {
+	[ "${KVER%%.*}" -ge 7 ]
+}
+
+# map_paths: the mapping paths this kernel has, one word each.
+map_paths() {
+	if map_iter_expected; then echo "sg iter"; else echo sg; fi
+}
+
+# set_map PATH [DISK]: switch the mapping path in debugfs; the map file and
+# the dma file's map: line must then say PATH.
+set_map() {
+	echo "$1" >"$DBG/${2:-sgblk0}/map" || fail "map '$1' rejected"
+	_m=$(cat "$DBG/${2:-sgblk0}/map")
+	[ "$_m" = "$1" ] || fail "map reads '$_m' after writing $1"
+	_m=$(sed -n 's/^map: //p' "$DBG/${2:-sgblk0}/dma")
+	[ "$_m" = "$1" ] || fail "dma's map: line says '$_m' after writing $1"
+}
+
+# scattered_file PATH KB: a RAM file of KB KiB whose pages are not
+# physically contiguous: it is written 4 KiB at a time, alternating with a
+# second file, so the page allocator hands the two files every other page.
+# As fio's buffer (--mem=mmapshared:PATH) it gives every request elements
+# an IOMMU can merge, whatever the allocator would hand fio otherwise.
+scattered_file() {
+	_s=$(head -c 4096 /dev/zero | tr '\0' s)
+	: >"$1"
+	: >"$1.pad"
+	_i=0
+	while [ $_i -lt $(($2 / 4)) ]; do
+		printf '%s' "$_s" >>"$1"
+		printf '%s' "$_s" >>"$1.pad"
+		_i=$((_i + 1))
+	done
 }

@@ -3,12 +3,15 @@
 
 Usage: report-dma.py RUN_DIR KVER
 
-RUN_DIR/results.tsv: backend device job iops bad, one line per fio job, all
-in icount mode, where a guest nanosecond is an instruction: 1e9 / IOPS is
-instructions per I/O.  Each sgblk device is compared with its baseline in
-the same boot (sgblk-null with null_blk, sgblk-memory with brd), and the
-difference (sgblk's own instructions per I/O) with that of the direct
-backend: what the DMA backend adds.
+RUN_DIR/results.tsv: backend device job iops bad [map], one line per fio
+job, all in icount mode, where a guest nanosecond is an instruction: 1e9 /
+IOPS is instructions per I/O.  map is the sgblk device's mapping path (sg
+or iter; "-" for the baselines; runs from before the map axis have no
+column and mapped with sg).  Each sgblk device is compared with its
+baseline in the same boot (sgblk-null with null_blk, sgblk-memory with
+brd), and the difference (sgblk's own instructions per I/O) with that of
+the direct backend on the same path: what the DMA backend adds; and on
+the same backend, iter's own with sg's: what the map path adds.
 """
 import os
 import subprocess
@@ -19,19 +22,31 @@ JOBS = ("randread-4k", "seqread-128k")
 
 
 def load(path):
-    res, bad = {}, []
+    res, bad, maps = {}, [], []
     with open(path) as f:
         for line in f:
-            b, dev, job, iops, nbad = line.rstrip("\n").split("\t")
-            res[(b, dev, job)] = float(iops)
+            cols = line.rstrip("\n").split("\t")
+            b, dev, job, iops, nbad = cols[:5]
+            m = cols[5] if len(cols) > 5 else ("sg" if dev.startswith("sgblk") else "-")
+            if m == "-":
+                res[(b, dev, job)] = float(iops)
+            else:
+                res[(b, dev, job, m)] = float(iops)
+                if m not in maps:
+                    maps.append(m)
             if int(nbad):
-                bad.append(f"{b} {dev} {job}: {nbad} engine faults + errors")
-    return res, bad
+                bad.append(f"{b} {dev} {job} {m}: {nbad} engine faults + errors")
+    return res, bad, maps
 
 
-def ipio(res, b, dev, job):
-    v = res.get((b, dev, job))
+def ipio(res, *key):
+    v = res.get(key)
     return 1e9 / v if v else None
+
+
+def own(res, b, dev, base, job, m):
+    si, ni = ipio(res, b, dev, job, m), ipio(res, b, base, job)
+    return si - ni if si and ni else None
 
 
 def fmt(v, spec="{:.0f}"):
@@ -40,38 +55,60 @@ def fmt(v, spec="{:.0f}"):
 
 def main():
     run, kver = sys.argv[1], sys.argv[2]
-    res, bad = load(os.path.join(run, "results.tsv"))
+    res, bad, maps = load(os.path.join(run, "results.tsv"))
     backends = []
-    for b, _, _ in res:
-        if b not in backends:
-            backends.append(b)
+    for k in res:
+        if k[0] not in backends:
+            backends.append(k[0])
     L = [f"# sgblk DMA backends, {kver}", "",
          "One icount boot per backend (`make bench-dma`); fio io_uring, iodepth 32,",
          "one CPU. Instructions per I/O = 1e9 / IOPS (icount: a guest ns is an",
          "instruction). *own* = sgblk's instructions per I/O minus its baseline's",
          "in the same boot (null_blk for sgblk null, brd for sgblk memory);",
-         "*added* = own minus own on the direct backend: what the DMA backend adds.",
+         "*added* = own minus own on the direct backend with the same map path:",
+         "what the DMA backend adds; *iter - sg* = own with map=iter minus own with",
+         "map=sg on the same backend, same boot: what the scatterlist-free path",
+         "adds (negative: saves).",
          ""]
     plot_rows = []
     for dev, base in PAIRS:
         for job in JOBS:
             L += [f"## {dev} vs {base}, {job}", "",
-                  f"| backend | {dev} IOPS | {base} IOPS | ratio | instr/I/O | own | added |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
-            d0 = ipio(res, "direct", dev, job)
-            b0 = ipio(res, "direct", base, job)
-            own0 = d0 - b0 if d0 and b0 else None
+                  f"| backend | map | {dev} IOPS | {base} IOPS | ratio | instr/I/O | own "
+                  "| added | iter - sg |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
             for b in backends:
-                s, n = res.get((b, dev, job)), res.get((b, base, job))
-                si, ni = ipio(res, b, dev, job), ipio(res, b, base, job)
-                own = si - ni if si and ni else None
-                added = own - own0 if own is not None and own0 is not None else None
-                ratio = s / n if s and n else None
-                L.append(f"| {b} | {fmt(s)} | {fmt(n)} | {fmt(ratio, '{:.2f}')} | "
-                         f"{fmt(si)} | {fmt(own)} | {fmt(added, '{:+.0f}')} |")
-                if dev == "sgblk-memory" and added is not None:
-                    plot_rows.append((b, job, added))
+                for m in maps:
+                    s, n = res.get((b, dev, job, m)), res.get((b, base, job))
+                    if s is None:
+                        continue
+                    o = own(res, b, dev, base, job, m)
+                    o0 = own(res, "direct", dev, base, job, m)
+                    osg = own(res, b, dev, base, job, "sg")
+                    added = o - o0 if o is not None and o0 is not None else None
+                    vs_sg = o - osg if m != "sg" and o is not None and osg is not None else None
+                    ratio = s / n if s and n else None
+                    L.append(f"| {b} | {m} | {fmt(s)} | {fmt(n)} | {fmt(ratio, '{:.2f}')} | "
+                             f"{fmt(ipio(res, b, dev, job, m))} | {fmt(o)} | "
+                             f"{fmt(added, '{:+.0f}')} | "
+                             f"{'' if m == 'sg' else fmt(vs_sg, '{:+.0f}')} |")
+                    if dev == "sgblk-memory" and m == "sg" and added is not None:
+                        plot_rows.append((b, job, added))
             L.append("")
+    if len(maps) > 1:
+        L += ["## What the map path adds: iter - sg, instructions per I/O", "",
+              "| backend | " + " | ".join(f"{d} {j}" for d, _ in PAIRS for j in JOBS) + " |",
+              "|---|" + "---:|" * (len(PAIRS) * len(JOBS))]
+        for b in backends:
+            cells = []
+            for dev, base in PAIRS:
+                for job in JOBS:
+                    o = own(res, b, dev, base, job, "iter")
+                    osg = own(res, b, dev, base, job, "sg")
+                    cells.append(fmt(o - osg if o is not None and osg is not None else None,
+                                     "{:+.0f}"))
+            L.append(f"| {b} | " + " | ".join(cells) + " |")
+        L.append("")
     if bad:
         L += ["## Errors", ""] + [f"- {x}" for x in bad] + [""]
     plots = os.path.join(run, "plots")

@@ -63,6 +63,7 @@ bad_values() {
 	dma_dev) printf '%s\n' "$GENERIC_BAD" bogus "none x" 0000:00:00.0 \
 		"0000:00:00.0 " "$mid_0" ;;
 	power) printf '%s\n' "$GENERIC_BAD" 2 -0x1 yes y on maybe "0 1" 01x ;;
+	map) printf '%s\n' "$GENERIC_BAD" bogus SG sgx "sg iter" "iter sg" 0 ;;
 	*) fail "no bad values for kind $1" ;;
 	esac
 }
@@ -73,7 +74,8 @@ kind_of() {
 	case "$1:$2" in
 	dbg:stats) echo stats ;;
 	dbg:profile) echo dbg_profile ;;
-	dbg:corrupt_bounce | dbg:own_fatal) echo knob01 ;;
+	dbg:corrupt_bounce | dbg:own_fatal | dbg:plan_digest) echo knob01 ;;
+	dbg:map | item:map) echo map ;;
 	dbg:fail_request_every | dbg:fail_pool_every | dbg:fail_map_every | \
 	dbg:drop_request_every | dbg:fail_store_every | dbg:bad_dma_addr_every) echo u32 ;;
 	dbg:fail_request_percent) echo percent ;;
@@ -93,12 +95,12 @@ kind_of() {
 # shellcheck disable=SC2034
 TABLE_dbg="stats profile corrupt_bounce own_fatal fail_request_every
 fail_pool_every fail_map_every drop_request_every fail_store_every
-fail_request_percent hist store_pages bad_dma_addr_every dma"
+fail_request_percent hist store_pages bad_dma_addr_every dma plan_digest map"
 # shellcheck disable=SC2034
 TABLE_root="features"
 # shellcheck disable=SC2034
 TABLE_item="capacity_mb backend bs submit_queues poll_queues queue_depth
-completion completion_nsec profile dma_dev power index disk"
+completion completion_nsec profile dma_dev map power index disk"
 
 writable() {
 	[ "$(ls -ld "$1" | cut -c3)" = w ]
@@ -225,7 +227,8 @@ params_bad() {
 		queue_depth=0 queue_depth=4097 completion_nsec=1000000001 \
 		backend=tape backend= completion=never completion= \
 		profile=bogus profile=custom "backend=$long_x" dma_dev= \
-		dma_dev=bogus dma_dev=0000:00:00.0 "dma_dev=$long_x"
+		dma_dev=bogus dma_dev=0000:00:00.0 "dma_dev=$long_x" map=bogus map= \
+		map=SG "map=$long_x"
 }
 params_bad >/tmp/sweep.params
 np=0

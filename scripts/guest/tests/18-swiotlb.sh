@@ -1,6 +1,7 @@
 # With swiotlb=force every streaming mapping bounces through swiotlb, so the
 # DMA addresses the engine uses are swiotlb slots, and swiotlb, not the
-# driver, decides where they lie.  Every DMA profile must still pass fio
+# driver, decides where they lie.  Every DMA profile, with each mapping path
+# the kernel has (map=sg, and map=iter on 7.x), must still pass fio
 # crc32c verification for every workload of test 10, no mapping may fail,
 # and after each profile swiotlb must be back at its baseline (no slot
 # leaked by an unmap that does not match its map).  Skipped unless the guest
@@ -64,28 +65,35 @@ sgblk_unload
 expect_tlb_base "after the probe"
 
 sgblk_load capacity_mb=128
-for p in none page boundary-1k align-4k dma28 desc-4; do
-	set_profile "$p"
-	echo 0 >"$DBG/sgblk0/stats"
-	for w in $WORKLOADS; do
-		# Half of test 10's sizes keeps this boot near 1.5 minutes.
-		opts=$(workload_opts "$w")
-		mb=${opts##*--size=}
-		mb=${mb%%M*}
-		for rw in write randrw; do
-			# shellcheck disable=SC2086
-			fio_bounded 120 /dev/sgblk0 --rw=$rw $opts --size=$((mb / 2))M ||
-				fail "profile $p, workload $w, $rw: verify failed or stuck"
+runs=0
+# Both mapping paths where the kernel has both (map=iter: 7.x).
+for m in $(map_paths); do
+	set_map "$m"
+	for p in none page boundary-1k align-4k dma28 desc-4; do
+		set_profile "$p"
+		echo 0 >"$DBG/sgblk0/stats"
+		for w in $WORKLOADS; do
+			# Half of test 10's sizes keeps this boot near 1.5 minutes.
+			opts=$(workload_opts "$w")
+			mb=${opts##*--size=}
+			mb=${mb%%M*}
+			for rw in write randrw; do
+				# shellcheck disable=SC2086
+				fio_bounded 120 /dev/sgblk0 --rw=$rw $opts --size=$((mb / 2))M ||
+					fail "map=$m, profile $p, workload $w, $rw: verify failed or stuck"
+				runs=$((runs + 1))
+			done
 		done
+		note "$m $p: $(grep -E '^(requests|requeues|splits_boundary|bounce_segs) ' \
+			"$DBG/sgblk0/stats" | tr '\n' ' ')swiotlb used $(tlb_used)"
+		expect_clean
+		expect_stat requests -gt 0
+		# Swiotlb slots are 2 KiB aligned; a 4 KiB element still crosses 1 KiB.
+		[ "$p" = boundary-1k ] && expect_stat splits_boundary -gt 0
+		expect_tlb_base "after map=$m, profile $p"
 	done
-	note "$p: $(grep -E '^(requests|requeues|splits_boundary|bounce_segs) ' \
-		"$DBG/sgblk0/stats" | tr '\n' ' ')swiotlb used $(tlb_used)"
-	expect_clean
-	expect_stat requests -gt 0
-	# Swiotlb slots are 2 KiB aligned; a 4 KiB element still crosses 1 KiB.
-	[ "$p" = boundary-1k ] && expect_stat splits_boundary -gt 0
-	expect_tlb_base "after profile $p"
 done
+note "swiotlb verify matrix: $runs runs ($(map_paths | tr ' ' +)), 0 failures"
 sgblk_unload
 expect_tlb_base "after unload"
 full=$(dmesg | tail -n +$((klog + 1)) | grep 'swiotlb buffer is full')
