@@ -262,14 +262,7 @@ def failed_lines(run_dir):
 def read_hostinfo(path):
     """kernel, cpu, ncpu, iommu of a fio server, as its host-info job named
     them (scripts/guest/fleet-ctl.sh env)."""
-    out = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                k, _, v = line.strip().partition(" ")
-                if k:
-                    out[k] = v
-    return out
+    return read_kv(path)
 
 
 def server_lines(run_dir, modes):
