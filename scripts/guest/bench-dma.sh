@@ -13,6 +13,7 @@
 # MAPS [sg, plus iter on 7.x].
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
+. /sgblk/guest/devices.sh
 
 export RUNTIME=${RUNTIME:-1} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
 MAPS=${MAPS:-$(map_paths)}
@@ -68,8 +69,8 @@ device() {
 		# shellcheck disable=SC2086 # as above
 		sgblk_load backend=memory $common $dmadev; DEV=/dev/sgblk0 ;;
 	null_blk)
-		modprobe null_blk nr_devices=1 queue_mode=2 irqmode=0 memory_backed=0 \
-			gb=1 bs=512 hw_queue_depth=64 submit_queues=1 || fail "null_blk"
+		# shellcheck disable=SC2086 # module parameters, split on purpose
+		modprobe null_blk $DEV_NULLB memory_backed=0 || fail "null_blk"
 		DEV=/dev/nullb0 ;;
 	brd) brd_load; DEV=/dev/ram0 ;;
 	esac
