@@ -67,3 +67,27 @@ iommu_disk_load() {
 	sgblk_load capacity_mb="$1" dma_dev="$fn"
 	expect_dma_backend sgblk0
 }
+
+# seq128 PROFILE LABEL: 128 KiB sequential writes and verifying reads on
+# PROFILE from a buffer whose pages are never physically contiguous (fio's
+# own allocation sometimes is), so there is always something to merge.
+# Sets elems, merged, req and splits from the counters, and notes them.
+seq128() {
+	SCAT=/tmp/scattered
+	[ -e $SCAT ] || scattered_file $SCAT 4096
+	set_profile "$1"
+	echo 0 >"$DBG/sgblk0/stats"
+	fio_verify /dev/sgblk0 --rw=write --bs=128k --size=8M --mem=mmapshared:$SCAT ||
+		fail "$2: profile $1, 128k sequential: verify failed"
+	expect_clean
+	elems=$(sgblk_stat sg_elems)
+	merged=$(sgblk_stat dma_merged)
+	req=$(sgblk_stat requests)
+	splits=$(sgblk_stat splits_boundary)
+	note "$2, profile $1: $req requests, $elems elements, dma_merged $merged," \
+		"splits_boundary $splits; mapped per request:" \
+		"$(awk '$1 == "mapped_per_request" && $3 > 0 { printf "%s:%s ", $2, $3 }' "$DBG/sgblk0/hist")"
+	# 128 KiB of scattered pages is 32 elements: something to merge.
+	[ "$elems" -gt "$req" ] || fail "$2: profile $1: $elems elements in $req requests, nothing to merge"
+	expect_no_maps "$2, profile $1"
+}

@@ -9,6 +9,7 @@
 # paths count the same elements (sg_elems).  Every mapping is ended
 # (blk_rq_dma_unmap or per-range unmaps) after each run, and the data
 # verifies.  7.x kernels with an IOMMU only.
+# shellcheck disable=SC2154 # elems, merged, req, splits: set by seq128 (iommu.sh); req_*, elems_*, merged_*: by eval
 . /sgblk/guest/lib.sh
 . /sgblk/guest/iommu.sh
 
@@ -17,32 +18,9 @@ iommu_disk_load 32
 mode=$(iommu_mode)
 set_map iter
 
-# fio's buffers: pages never physically contiguous, so there is always
-# something to merge (fio's own allocation is sometimes contiguous).
-SCAT=/tmp/scattered
-scattered_file $SCAT 4096
-
-# seq128 PROFILE: 128 KiB sequential writes and verifying reads, from $SCAT.
-seq128() {
-	set_profile "$1"
-	echo 0 >"$DBG/sgblk0/stats"
-	fio_verify /dev/sgblk0 --rw=write --bs=128k --size=8M --mem=mmapshared:$SCAT ||
-		fail "$mode, map=iter: profile $1, 128k sequential: verify failed"
-	expect_clean
-	elems=$(sgblk_stat sg_elems)
-	merged=$(sgblk_stat dma_merged)
-	req=$(sgblk_stat requests)
-	splits=$(sgblk_stat splits_boundary)
-	one=$(awk '$1 == "mapped_per_request" && $2 == "1-1" { print $3 }' "$DBG/sgblk0/hist")
-	note "$mode, map=iter, profile $1: $req requests, $elems elements, dma_merged $merged," \
-		"splits_boundary $splits; mapped per request: $(awk '$1 == "mapped_per_request" && $3 > 0 { printf "%s:%s ", $2, $3 }' \
-		"$DBG/sgblk0/hist")"
-	[ "$elems" -gt "$req" ] || fail "profile $1: $elems elements in $req requests, nothing to merge"
-	expect_no_maps "map=iter, profile $1"
-}
-
 runs=0
-seq128 none
+seq128 none "$mode, map=iter"
+one=$(awk '$1 == "mapped_per_request" && $2 == "1-1" { print $3 }' "$DBG/sgblk0/hist")
 runs=$((runs + 1))
 if [ "$mode" = identity ]; then
 	[ "$merged" = 0 ] || fail "identity domain merged $merged elements"
@@ -53,7 +31,7 @@ else
 	[ "$merged" = $((elems - req)) ] ||
 		fail "$mode: dma_merged $merged, expected elements - requests = $((elems - req))"
 fi
-seq128 page
+seq128 page "$mode, map=iter"
 runs=$((runs + 1))
 if [ "$mode" = identity ]; then
 	[ "$merged" = 0 ] || fail "identity domain merged $merged elements"
@@ -72,22 +50,19 @@ for m in sg iter; do
 	echo 0 >"$DBG/sgblk0/stats"
 	fio --name=elems --filename=/dev/sgblk0 --direct=1 --ioengine=psync \
 		--rw=randrw --bs=64k --size=4M --randseed=77 --mem_align=512 \
-		--mem=mmapshared:$SCAT >/tmp/fio.out 2>&1 ||
+		--mem=mmapshared:"$SCAT" >/tmp/fio.out 2>&1 ||
 		{ cat /tmp/fio.out; fail "fixed workload, map=$m"; }
 	expect_clean
 	eval "req_$m=$(sgblk_stat requests) elems_$m=$(sgblk_stat sg_elems) merged_$m=$(sgblk_stat dma_merged)"
 	runs=$((runs + 1))
 done
-# shellcheck disable=SC2154 # set by the eval above
 note "$mode, fixed workload: sg $req_sg requests, $elems_sg elements, dma_merged $merged_sg;" \
 	"iter $req_iter requests, $elems_iter elements, dma_merged $merged_iter"
-# shellcheck disable=SC2154
 [ "$req_sg" = "$req_iter" ] || fail "the fixed workload made $req_sg and $req_iter requests"
-# shellcheck disable=SC2154
 [ "$elems_sg" = "$elems_iter" ] ||
 	fail "$mode: map=iter counted $elems_iter elements where blk_rq_map_sg made $elems_sg"
 expect_no_maps "fixed workload"
-rm -f $SCAT $SCAT.pad
+rm -f "$SCAT" "$SCAT.pad"
 
 sample=$(dma_key sample)
 dma=${sample%% -> *}
