@@ -91,3 +91,17 @@ seq128() {
 	[ "$elems" -gt "$req" ] || fail "$2: profile $1: $elems elements in $req requests, nothing to merge"
 	expect_no_maps "$2, profile $1"
 }
+
+# expect_translation LABEL: the engine's first translation, noted: an
+# identity domain reaches the DMA address itself, a translating one
+# (lazy, strict) a physical address other than the IOVA.
+expect_translation() {
+	_s=$(dma_key sample)
+	case $_s in *" -> "*) ;; *) fail "$1: no translation sample: '$_s'" ;; esac
+	note "$1: engine translation sample $_s"
+	if [ "$(iommu_mode)" = identity ]; then
+		[ "${_s%% -> *}" = "${_s##* -> }" ] || fail "$1: identity domain: $_s"
+	else
+		[ "${_s%% -> *}" != "${_s##* -> }" ] || fail "$1: IOVA equals the physical address: $_s"
+	fi
+}

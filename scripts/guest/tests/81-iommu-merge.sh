@@ -22,15 +22,5 @@ fi
 seq128 page "$mode"
 [ "$merged" = 0 ] || fail "$mode: $merged elements merged across a 4 KiB boundary on profile page"
 
-sample=$(dma_key sample)
-note "engine translation sample ($mode): $sample"
-dma=${sample%% -> *}
-phys=${sample##* -> }
-case $sample in *" -> "*) ;; *) fail "no translation sample: '$sample'" ;; esac
-if [ "$mode" = identity ]; then
-	[ "$dma" = "$phys" ] || fail "identity domain: DMA address $dma reaches $phys"
-else
-	[ "$dma" != "$phys" ] || fail "$mode: IOVA $dma equals the physical address"
-	note "IOVA $dma != physical $phys"
-fi
+expect_translation "$mode"
 sgblk_unload
