@@ -552,8 +552,8 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
  * @off: where in the request's data they start
  * @to_buf: true to copy from the request into @buf
  *
- * map=iter has no scatterlist to copy through: this walks the request's
- * bio_vecs, a page at a time, to the same bytes.
+ * Both mapping paths copy this way: map=iter has no scatterlist, and the
+ * request's bio_vecs are the bytes a scatterlist would describe.
  */
 static void sgblk_rq_copy(struct request *rq, void *buf, u32 len, u32 off,
 			  bool to_buf)
@@ -677,12 +677,7 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 
 		if (!cmd->bounce_va[i])
 			continue;
-		if (cmd->via_iter)
-			sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off,
-				      true);
-		else
-			sg_pcopy_to_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
-					   ds->len, ds->req_off);
+		sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off, true);
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, true);
 	}
 }
@@ -699,12 +694,7 @@ static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		if (!cmd->bounce_va[i])
 			continue;
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, false);
-		if (cmd->via_iter)
-			sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off,
-				      false);
-		else
-			sg_pcopy_from_buffer(cmd->sgl, cmd->nents, cmd->bounce_va[i],
-					     ds->len, ds->req_off);
+		sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off, false);
 	}
 }
 
