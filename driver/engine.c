@@ -52,24 +52,40 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 }
 
 /*
+ * pfn_valid() gives one answer for a whole subsection (SPARSEMEM keeps its
+ * validity per section and subsection), so a physically linear run needs
+ * one check per subsection it touches, not one per page.
+ */
+#ifdef SUBSECTION_SIZE
+#define SGBLK_PFN_VALID_SPAN	SUBSECTION_SIZE
+#else
+#define SGBLK_PFN_VALID_SPAN	PAGE_SIZE
+#endif
+
+/*
  * Move @len bytes at DMA address @addr to or from the store at @pos.
  * Contiguous DMA addresses are not contiguous physical memory behind an
- * IOMMU (merged elements, dma_pool pages), so every page is translated on
- * its own; one that does not translate is a device fault, never a memory
- * access.
+ * IOMMU (merged elements, dma_pool pages), so there every page is
+ * translated on its own; dma-direct maps linearly, so there a run is
+ * translated again only where pfn_valid() could answer differently.  An
+ * address that does not translate is a device fault, never a memory access.
  */
 static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 			     dma_addr_t addr, u32 len, u64 pos, bool write)
 {
+	bool linear = !dev->iommu;
+	phys_addr_t phys = 0;
+
 	while (len) {
 		unsigned int off = offset_in_page(addr);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
-		phys_addr_t phys;
 		void *va;
 		int ret;
 
-		if (!sgblk_dma_to_phys(dev, addr, &phys))
-			return -EFAULT;
+		if (!linear || !phys || IS_ALIGNED(phys, SGBLK_PFN_VALID_SPAN)) {
+			if (!sgblk_dma_to_phys(dev, addr, &phys))
+				return -EFAULT;
+		}
 		va = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
 		ret = sgblk_store_copy(&dev->store, cur, pos, va + offset_in_page(phys),
 				       n, write);
@@ -77,6 +93,7 @@ static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 		if (ret)
 			return ret;
 		addr += n;
+		phys += n;
 		pos += n;
 		len -= n;
 	}

@@ -48,7 +48,7 @@ def main():
     L += ["", "## Performance goals", "",
           "| goal | target | " + " | ".join("%s %s" % (g, m) for g, m, _ in cols) + " |",
           "|---|---|" + "---|" * len(cols)]
-    for name, target, a, b in report.goal_list():
+    for name, target, a, b, _ceil in report.goal_list():
         cells = []
         for _, m, rows in cols:
             r = ratio(rows, a, b)
