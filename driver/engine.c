@@ -135,35 +135,24 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	/* The null backend moves nothing: its descriptors are only checked. */
 	if (!copy) {
-		for (i = 0; i < n; i++)
-			if (unlikely(!sgplan_legal(pl, cmd->descs[i].addr, cmd->descs[i].len,
-						   i == n - 1)))
-				sgblk_stat_inc(dev, rule_violations);
+		for (i = 0; i < n; i = j) {
+			u32 len, bad = sgplan_check_run(pl, cmd->descs, i, n, &j, &len);
+
+			if (unlikely(bad))
+				sgblk_stat_add(dev, rule_violations, bad);
+		}
 		return BLK_STS_OK;
 	}
 	/* The store cursor stays valid for the whole request. */
 	rcu_read_lock();
 	for (i = 0; i < n; i = j) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
-		u32 len = ds->len;
+		u32 len, bad;
 
-		if (unlikely(!sgplan_legal(pl, ds->addr, len, i == n - 1)))
-			sgblk_stat_inc(dev, rule_violations);
-		/*
-		 * Descriptors that continue this one both in DMA space and in
-		 * the request (a boundary's pieces of one element) move as one
-		 * copy: the same bytes, without a translation per piece.  Each
-		 * is still checked.
-		 */
-		for (j = i + 1; j < n; j++) {
-			const struct sgplan_desc *nx = &cmd->descs[j];
-
-			if (nx->addr != ds->addr + len || nx->req_off != ds->req_off + len)
-				break;
-			if (unlikely(!sgplan_legal(pl, nx->addr, nx->len, j == n - 1)))
-				sgblk_stat_inc(dev, rule_violations);
-			len += nx->len;
-		}
+		/* A run moves as one copy; each descriptor is still checked. */
+		bad = sgplan_check_run(pl, cmd->descs, i, n, &j, &len);
+		if (unlikely(bad))
+			sgblk_stat_add(dev, rule_violations, bad);
 		ret = sgblk_engine_copy(dev, &cur, ds->addr, len, base + ds->req_off, write);
 		if (unlikely(ret == -ENOMEM)) {
 			sts = BLK_STS_RESOURCE;

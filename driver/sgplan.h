@@ -119,6 +119,61 @@ static inline bool sgplan_legal(const struct sgplan_profile *p, u64 addr,
 	return !((addr ^ (addr + len - 1)) & ~(p->seg_boundary - 1));
 }
 
+/**
+ * sgplan_check_run - check the run of descriptors that starts at @i
+ * @p: a valid profile
+ * @d: the request's descriptors
+ * @i: the run's first one
+ * @n: how many @d holds
+ * @end: set to one past the run: the descriptors that continue @d[@i]
+ *	both in DMA space and in the request (a boundary's pieces of one
+ *	element), which an engine moves as one copy
+ * @bytes: set to the run's length
+ *
+ * Same count as sgplan_legal() on each descriptor, with less work for a
+ * piece whose predecessor passed: its start is then aligned (the
+ * predecessor's start and length were), and it lies below the mask if the
+ * run's end does, which is tested once.  Only when that test fails is
+ * every piece checked in full.
+ *
+ * Return: how many descriptors of the run break a rule.
+ */
+static inline u32 sgplan_check_run(const struct sgplan_profile *p,
+				   const struct sgplan_desc *d, u32 i, u32 n,
+				   u32 *end, u32 *bytes)
+{
+	u64 bmask = ~(p->seg_boundary - 1);
+	u32 amask = p->dma_align - 1;
+	u32 len = d[i].len, j, bad;
+	bool ok = sgplan_legal(p, d[i].addr, len, i == n - 1);
+
+	bad = !ok;
+	for (j = i + 1; j < n; j++) {
+		u64 a = d[j].addr;
+		u32 l = d[j].len;
+
+		if (a != d[i].addr + len || d[j].req_off != d[i].req_off + len)
+			break;
+		if (ok)
+			ok = l && l <= p->max_seg_size &&
+			     (j == n - 1 || !(l & amask)) &&
+			     !((a ^ (a + l - 1)) & bmask);
+		else
+			ok = sgplan_legal(p, a, l, j == n - 1);
+		bad += !ok;
+		len += l;
+	}
+	if (j > i + 1 && !sgplan_below_mask(p->dma_mask_bits, d[i].addr, len)) {
+		u32 k;
+
+		for (bad = 0, k = i; k < j; k++)
+			bad += !sgplan_legal(p, d[k].addr, d[k].len, k == n - 1);
+	}
+	*end = j;
+	*bytes = len;
+	return bad;
+}
+
 int sgplan_profile_check(const struct sgplan_profile *p);
 u32 sgplan_max_bounce(const struct sgplan_profile *p, u32 nsegs, u64 bytes);
 int sgplan_plan(const struct sgplan_profile *p,

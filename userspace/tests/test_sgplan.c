@@ -981,7 +981,7 @@ static u64 rnd(void)
 
 static u64 rnd_below(u64 n)
 {
-	return rnd() % n;
+	return n ? rnd() % n : 0;
 }
 
 static u32 log2_floor(u64 x)
@@ -1280,11 +1280,92 @@ static void test_misc(void)
 	tap_result(ok, "API edges: NULL pointers, bad profile bound");
 }
 
+/*
+ * sgplan_check_run() against sgplan_legal() on every descriptor: random
+ * runs that cross boundaries, the DMA mask and 2^64, with lengths that are
+ * zero, misaligned or too long now and then.  Every run must be a
+ * maximal stretch of continuing descriptors and count the same.
+ */
+static u32 rand_piece(const struct sgplan_profile *p)
+{
+	u32 units = p->max_seg_size / p->dma_align;
+
+	switch (rnd_below(8)) {
+	case 0:
+		return 0;
+	case 1:
+		return p->max_seg_size + 1 + (u32)rnd_below(4096);
+	case 2:
+		return 1 + (u32)rnd_below(p->max_seg_size ? p->max_seg_size : 1);
+	default:
+		return p->dma_align * (1 + (u32)rnd_below(units ? units : 1));
+	}
+}
+
+static void test_check_run(void)
+{
+	struct sgplan_desc d[40];
+	u32 iter, runs = 0, masked = 0;
+	bool ok = true;
+
+	for (iter = 0; iter < 20000 && ok; iter++) {
+		struct sgplan_profile p;
+		u32 n = 1 + (u32)rnd_below(ARRAY_SIZE(d)), i, j, bytes, want = 0, got = 0;
+		u64 top;
+
+		rand_profile(&p);
+		top = p.dma_mask_bits >= 64 ? 0 : 1ull << p.dma_mask_bits;
+		for (i = 0; i < n; i++) {
+			d[i].len = rand_piece(&p);
+			d[i].flags = 0;
+			d[i].reserved = 0;
+			if (i && rnd_below(5)) {
+				d[i].addr = d[i - 1].addr + d[i - 1].len;
+				d[i].req_off = d[i - 1].req_off + d[i - 1].len;
+			} else {
+				/* near the mask's top or 2^64 half the time */
+				d[i].addr = rnd_below(2) ? top - rnd_below(4ull * p.max_seg_size + 2) :
+					    rnd() & ~(u64)(p.dma_align - 1);
+				d[i].req_off = (u32)rnd();
+			}
+		}
+		for (i = 0; i < n; i++)
+			want += !sgplan_legal(&p, d[i].addr, d[i].len, i == n - 1);
+		for (i = 0; i < n && ok; i = j) {
+			u32 k, sum = 0;
+
+			got += sgplan_check_run(&p, d, i, n, &j, &bytes);
+			runs++;
+			if (j <= i || j > n)
+				ok = fail("run at %u ends at %u of %u", i, j, n);
+			for (k = i; ok && k < j; k++) {
+				if (k > i && (d[k].addr != d[i].addr + sum ||
+					      d[k].req_off != d[i].req_off + sum))
+					ok = fail("run %u..%u holds a gap at %u", i, j, k);
+				sum += d[k].len;
+			}
+			if (ok && j < n && d[j].addr == d[i].addr + sum &&
+			    d[j].req_off == d[i].req_off + sum)
+				ok = fail("run %u..%u stops before a continuing %u", i, j, j);
+			if (ok && bytes != sum)
+				ok = fail("run %u..%u: %u bytes, expected %u", i, j, bytes, sum);
+			if (j > i + 1 && !sgplan_below_mask(p.dma_mask_bits, d[i].addr, sum))
+				masked++;
+		}
+		if (ok && got != want)
+			ok = fail("iteration %u: %u violations counted, %u expected", iter, got,
+				  want);
+	}
+	if (ok && !masked)
+		ok = fail("no run crossed the mask: the sweep misses the recount");
+	tap_result(ok, "check_run: same violations as sgplan_legal per descriptor");
+}
+
 int main(void)
 {
 	u32 i;
 
-	printf("1..%zu\n", ARRAY_SIZE(cases) + ARRAY_SIZE(okcases) + 2);
+	printf("1..%zu\n", ARRAY_SIZE(cases) + ARRAY_SIZE(okcases) + 3);
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		tap_result(run_case(&cases[i]), cases[i].name);
 	for (i = 0; i < ARRAY_SIZE(okcases); i++) {
@@ -1297,5 +1378,6 @@ int main(void)
 	}
 	test_misc();
 	test_sweep();
+	test_check_run();
 	return tap_failed ? 1 : 0;
 }
