@@ -138,9 +138,9 @@ static inline bool sgplan_legal(const struct sgplan_profile *p, u64 addr,
  *
  * Return: how many descriptors of the run break a rule.
  */
-static inline u32 sgplan_check_run(const struct sgplan_profile *p,
-				   const struct sgplan_desc *d, u32 i, u32 n,
-				   u32 *end, u32 *bytes)
+static __always_inline u32 sgplan_check_run(const struct sgplan_profile *p,
+					    const struct sgplan_desc *d, u32 i, u32 n,
+					    u32 *end, u32 *bytes)
 {
 	u64 bmask = ~(p->seg_boundary - 1);
 	u32 amask = p->dma_align - 1;
