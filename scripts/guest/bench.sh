@@ -119,8 +119,8 @@ uring_job() {
 		"$prof" "$IODEPTH" "$base.json" >>"$OUT/index.tsv"
 }
 
-# buffer KB: make fio's I/O buffer, $BUF (lib.sh, bench_buffer), before any
-# memory-backed device has come and gone.
+# buffer KB: make fio's I/O buffer, $BUF (lib.sh, bench_buffer); where its
+# pages are goes to buffer.txt.
 buffer() {
 	[ "$dry$PLAN" = 11 ] && echo "buffer $1"
 	[ $dry = 1 ] && return 0
