@@ -12,6 +12,13 @@
 #      switched through debugfs (none P1..P5 P5..P1 none): randread-4k,
 #      seqread-128k; then misaligned.fio once per profile
 #   4. sgblk-uring (--json) once per device of each pair (round 1 only)
+# Every fio job (not the warm-up) reads into one buffer made before the first
+# (plan step "buffer": bench_buffer in lib.sh, sgblk-membuf; fio's
+# iomem=mmapshared): runs of 16 KiB, physically contiguous, each followed by
+# a gap, room for IODEPTH buffers of the largest block size, so a 128 KiB
+# request is 8 scatterlist elements in every run; with fio's own buffer the
+# count changed from run to run, and the 128 KiB figures with it.  Its
+# layout: buffer.txt.
 # FULL=1 adds, once per device and per profile: the iodepth sweep
 # (1 4 16 32 64), the block-size sweep (4k..1m), seqread-1m and mixed-verify;
 # and runs the side-by-side part for more rounds.
@@ -24,7 +31,7 @@
 #
 # PLAN=1 (on the host too: SGBLK_GUEST=scripts/guest) prints the plan
 # instead, one step a line, for scripts/fleet, which runs it over fio servers:
-#   up DEVICE | down | profile P | uring N | job N JOB IODEPTH BS SIZE TAG
+#   buffer KB | up DEVICE | down | profile P | uring N | job N JOB IODEPTH BS SIZE TAG
 #
 # Environment: RUNTIME (s per job, default 2), SIZE (region used, 64M),
 # IODEPTH (32), WARMUP (s of unrecorded fio before the first job, 2),
@@ -37,6 +44,7 @@ export RUNTIME=${RUNTIME:-2} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
 full=${FULL:-0}
 [ "$full" = 1 ] && rounds=${ROUNDS:-2} || rounds=${ROUNDS:-1}
 uring=${URING:-1}
+BUF=/tmp/sgblk-bench.buf
 PROFILES="page boundary-1k align-4k dma28 desc-4"
 REVERSED="desc-4 dma28 align-4k boundary-1k page"
 DEPTHS="1 4 16 32 64"
@@ -78,7 +86,8 @@ job() {
 		"${tag:+ ${tag#-}}"
 	case $cur in sgblk-*) echo 0 >"$DBG/sgblk0/stats" || fail "stats reset" ;; esac
 	SIZE=${jsize:-$SIZE} IODEPTH=$qd BS=$bs fio --eta=never --output-format=json \
-		--output="$OUT/$base.json" "/sgblk/fio-jobs/$1.fio" >"/tmp/fio.err" 2>&1 ||
+		--iomem=mmapshared:$BUF --output="$OUT/$base.json" "/sgblk/fio-jobs/$1.fio" \
+		>"/tmp/fio.err" 2>&1 ||
 		{ echo; cat /tmp/fio.err "$OUT/$base.json"; fail "fio $1 on $cur $prof"; }
 	echo "$(iops_of "$OUT/$base.json") IOPS"
 	case $cur in sgblk-*)
@@ -108,6 +117,14 @@ uring_job() {
 	esac
 	printf '%s\tsgblk-uring\t%s\t%s\turing-randread-4k\t%s\t4k\t%s\n' "$idx" "$cur" \
 		"$prof" "$IODEPTH" "$base.json" >>"$OUT/index.tsv"
+}
+
+# buffer KB: make fio's I/O buffer, $BUF (lib.sh, bench_buffer); where its
+# pages are goes to buffer.txt.
+buffer() {
+	[ "$dry$PLAN" = 11 ] && echo "buffer $1"
+	[ $dry = 1 ] && return 0
+	bench_buffer $BUF "$1" >"$OUT/buffer.txt"
 }
 
 # up DEVICE: load it (devices.sh; memory-backed ones are
@@ -158,6 +175,10 @@ sweeps() {
 }
 
 plan() {
+	# IODEPTH buffers of the largest block size, and a run to spare for
+	# the page and mem_align fio adds
+	[ "$full" = 1 ] && maxkb=1024 || maxkb=128
+	buffer $((IODEPTH * maxkb + 16))
 	r=0
 	while [ $r -lt "$rounds" ]; do
 		if [ $((r % 2)) = 0 ]; then

@@ -4,7 +4,7 @@
 # set-up as make bench does it in one boot (devices.sh), counters, the
 # sgblk-uring runs, the environment, and the server's stop.  Runs as root on
 # the server: a guest (/sgblk) or a prepared host (README, "fio fleets").
-#   up DEVICE SIZE | down | profile P | reset [P] | save FILE
+#   buffer PATH KB | up DEVICE SIZE | down | profile P | reset [P] | save FILE
 #   uring FILE RUNTIME SIZE QD
 #   env KEY=VALUE... | stop
 # Files land in $SGBLK_FLEET_OUT [/out/bench].  A non-zero exit status makes
@@ -33,6 +33,9 @@ is_sgblk() { case $(cat "$state" 2>/dev/null) in sgblk-*) return 0 ;; esac; retu
 cmd=$1
 shift
 case $cmd in
+buffer)
+	# fio's I/O buffer for the jobs that follow (lib.sh)
+	bench_buffer "$1" "$2" >"$out/buffer.txt" ;;
 up)
 	# SIZE: the region the prefill of memory-backed devices writes
 	export SIZE="${2:-64M}"

@@ -222,3 +222,15 @@ scattered_file() {
 		_i=$((_i + 1))
 	done
 }
+
+# bench_buffer PATH KB: fio's I/O buffer for make bench (--iomem=mmapshared:
+# PATH), made by sgblk-membuf: runs of 16 KiB, physically contiguous, each
+# followed by a gap, so a 128 KiB request is always 8 scatterlist elements
+# (as many as fio's own buffer gave at its least contiguous, and more than
+# desc-4's 4 descriptors, so that profile still has to merge).  Prints
+# sgblk-membuf's line: the allocator's direction and where the pages are.
+bench_buffer() {
+	sgblk-membuf "$1" "$2" 16 || fail "sgblk-membuf $1"
+	# the pad's pages are gaps either way
+	rm -f "$1.pad"
+}

@@ -382,7 +382,10 @@ def main():
          "(memory_backed=0, irqmode=0, queue_mode=2, one submit queue, depth 64, like "
          "sgblk; max_sectors=2048: its default of 255 sectors splits a 128 KiB read, which io_uring then finishes from a worker thread), sgblk `backend=memory` vs brd and vs null_blk memory_backed=1 (all prefilled), and every sgblk DMA "
          "profile against `none` on one prefilled memory device (profiles switched through "
-         "debugfs). fio jobs are in `fio-jobs/` (io_uring, O_DIRECT, QD32). The "
+         "debugfs). fio jobs are in `fio-jobs/` (io_uring, O_DIRECT, QD32), all reading "
+         "into one buffer made once per boot: runs of 16 KiB, physically contiguous, each "
+         "followed by a gap, so a 128 KiB request is 8 scatterlist elements in every run "
+         "(`sgblk-membuf`; each boot's `buffer.txt` says where its pages are). The "
          "**icount** column is the headline: guest time is instructions executed, so "
          "IOPS measure instructions per I/O of the whole guest stack and repeat across "
          "boots. The **tcg** column is wall-clock TCG, noise, shown only as a sanity check.",
