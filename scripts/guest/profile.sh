@@ -54,6 +54,10 @@ echo -1 >/proc/sys/kernel/perf_event_paranoid
 	echo "window $WINDOW"
 } >$OUT/env.txt
 grep -v '\[' /proc/kallsyms | gzip -c >$OUT/kallsyms.gz
+# make bench's buffer (lib.sh, bench_buffer), so a profile sees the
+# scatterlists the bench measured; large enough for seqread-1m
+BUF=/tmp/sgblk-bench.buf
+bench_buffer $BUF $((IODEPTH * 1024 + 16)) >$OUT/buffer.txt
 
 for r in $RUNS; do
 	d=${r%%:*}
@@ -69,15 +73,15 @@ for r in $RUNS; do
 		logical_block_size nomerges; do
 		echo "$f $(cat "$q/$f")"
 	done >"$OUT/$u.queue.txt"
-	RUNTIME=${WARMUP:-1} fio --eta=never "/sgblk/fio-jobs/$JOB.fio" >/tmp/fio.err 2>&1 ||
+	RUNTIME=${WARMUP:-1} fio --eta=never --iomem=mmapshared:$BUF "/sgblk/fio-jobs/$JOB.fio" >/tmp/fio.err 2>&1 ||
 		{ cat /tmp/fio.err; fail "warm-up $JOB on $d"; }
 	fio --eta=never --output-format=json --output="$OUT/$u.fio.json" \
-		"/sgblk/fio-jobs/$JOB.fio" >/tmp/fio.err 2>&1 ||
+		--iomem=mmapshared:$BUF "/sgblk/fio-jobs/$JOB.fio" >/tmp/fio.err 2>&1 ||
 		{ cat /tmp/fio.err; fail "fio $JOB on $d"; }
 	echo "profile: $d $prof $JOB measured"
 	grep '\[' /proc/kallsyms >"$OUT/$u.kallsyms"
 	fio --eta=never --output-format=json --output="$OUT/$u.count.json" \
-		"/sgblk/fio-jobs/$JOB.fio" >/tmp/fio.err 2>&1 &
+		--iomem=mmapshared:$BUF "/sgblk/fio-jobs/$JOB.fio" >/tmp/fio.err 2>&1 &
 	sleep 0.3
 	sgblk-mark >"$OUT/$u.window"
 	sleep "$WINDOW"
@@ -89,7 +93,7 @@ for r in $RUNS; do
 		# -B -N: no build-id pass at the end (guest time, nothing to cache)
 		perf record -q -e cpu-clock -F "$f" -a -g -B -N -o /tmp/perf.data -- \
 			fio --eta=never --output-format=json --output="$OUT/$u.perf-$f.json" \
-			"/sgblk/fio-jobs/$JOB.fio" >/tmp/perf.err 2>&1 ||
+			--iomem=mmapshared:$BUF "/sgblk/fio-jobs/$JOB.fio" >/tmp/perf.err 2>&1 ||
 			{ cat /tmp/perf.err; fail "perf record of $JOB on $d at $f Hz"; }
 		perf script -i /tmp/perf.data -F comm,ip,sym,dso 2>/tmp/perf.err |
 			gzip -c >"$OUT/$u.script-$f.gz" ||

@@ -256,7 +256,13 @@ def main(argv=None):
            "- %s; %s" % (env.get("fio"), env.get("perf")),
            "- job %s, runtime %s s, size %s, iodepth %s; commit %s" % (
                env.get("job"), env.get("runtime"), env.get("size"), env.get("iodepth"),
-               host.get("commit", "?")), ""]
+               host.get("commit", "?"))]
+    try:
+        with open(os.path.join(pdir, "buffer.txt")) as fh:
+            md.append("- fio buffer (make bench's): %s" % fh.read().strip())
+    except OSError:
+        pass
+    md.append("")
     with open(os.path.join(a.dir, "PROFILE.md"), "w") as fh:
         fh.write("\n".join(md))
     return 0
