@@ -544,9 +544,28 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
 					    PAGE_SIZE);
 }
 
+/*
+ * A walk over the request's bytes, one page at a time.  Bounce descriptors
+ * come in request order, so one walk serves all of a request's buffers.
+ */
+struct sgblk_rq_cur {
+	struct request *rq;
+	struct bio *bio;
+	struct bvec_iter it;
+	u32 pos;	/* request offset the walk has reached */
+};
+
+static void sgblk_rq_cur_init(struct sgblk_rq_cur *c, struct request *rq)
+{
+	c->rq = rq;
+	c->bio = rq->bio;
+	c->it = rq->bio->bi_iter;
+	c->pos = 0;
+}
+
 /**
  * sgblk_rq_copy - copy between a bounce buffer and the request's pages
- * @rq: the request
+ * @c: the walk, at or before @off
  * @buf: the bounce buffer
  * @len: bytes
  * @off: where in the request's data they start
@@ -555,32 +574,37 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
  * Both mapping paths copy this way: map=iter has no scatterlist, and the
  * request's bio_vecs are the bytes a scatterlist would describe.
  */
-static void sgblk_rq_copy(struct request *rq, void *buf, u32 len, u32 off,
+static void sgblk_rq_copy(struct sgblk_rq_cur *c, void *buf, u32 len, u32 off,
 			  bool to_buf)
 {
-	struct bio_vec bv, part;
-	struct req_iterator ri;
+	if (off < c->pos)
+		sgblk_rq_cur_init(c, c->rq);
+	while (len) {
+		struct bio_vec bv;
+		u32 n;
 
-	rq_for_each_segment(bv, rq, ri) {
-		if (off >= bv.bv_len) {
-			off -= bv.bv_len;
+		if (!c->it.bi_size) {
+			c->bio = c->bio->bi_next;
+			c->it = c->bio->bi_iter;
 			continue;
 		}
-		/* Not bv itself: the loop advances by its length. */
-		part = bv;
-		part.bv_offset += off;
-		part.bv_len = min(bv.bv_len - off, len);
-		off = 0;
-		if (to_buf) {
-			memcpy_from_bvec(buf, &part);
+		bv = bio_iter_iovec(c->bio, c->it);
+		if (c->pos < off) {
+			n = min(bv.bv_len, off - c->pos);
 		} else {
-			memcpy_to_bvec(&part, buf);
-			flush_dcache_page(part.bv_page);
+			n = min(bv.bv_len, len);
+			bv.bv_len = n;
+			if (to_buf) {
+				memcpy_from_bvec(buf, &bv);
+			} else {
+				memcpy_to_bvec(&bv, buf);
+				flush_dcache_page(bv.bv_page);
+			}
+			buf += n;
+			len -= n;
 		}
-		buf += part.bv_len;
-		len -= part.bv_len;
-		if (!len)
-			return;
+		bio_advance_iter_single(c->bio, &c->it, n);
+		c->pos += n;
 	}
 }
 
@@ -670,14 +694,16 @@ err_free:
 static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			      struct request *rq)
 {
+	struct sgblk_rq_cur c;
 	unsigned int i;
 
+	sgblk_rq_cur_init(&c, rq);
 	for (i = 0; i < cmd->plan.ndescs; i++) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
 
 		if (!cmd->bounce_va[i])
 			continue;
-		sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off, true);
+		sgblk_rq_copy(&c, cmd->bounce_va[i], ds->len, ds->req_off, true);
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, true);
 	}
 }
@@ -686,15 +712,17 @@ static void sgblk_bounce_fill(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 static void sgblk_bounce_drain(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			       struct request *rq)
 {
+	struct sgblk_rq_cur c;
 	unsigned int i;
 
+	sgblk_rq_cur_init(&c, rq);
 	for (i = 0; i < cmd->plan.ndescs; i++) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
 
 		if (!cmd->bounce_va[i])
 			continue;
 		sgblk_bounce_corrupt(dev, cmd->bounce_va[i], ds->len, false);
-		sgblk_rq_copy(rq, cmd->bounce_va[i], ds->len, ds->req_off, false);
+		sgblk_rq_copy(&c, cmd->bounce_va[i], ds->len, ds->req_off, false);
 	}
 }
 
