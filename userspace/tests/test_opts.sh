@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Option parsing of sgblk-ctl and sgblk-uring, on the host: no device needed.
+# Option parsing of sgblk-ctl, sgblk-uring and sgblk-membuf, on the host: no device needed.
 # A bad value must be a usage error (exit 2) naming the option, before any
 # device is opened; a good value must get past parsing (then the missing
 # device fails the run with exit 1).  The tools are the ASan/UBSan builds
 # from this directory's Makefile, so a write past a buffer aborts the run.
-# Usage: test_opts.sh DIR   (DIR holds sgblk-ctl and sgblk-uring)  TAP out.
+# Usage: test_opts.sh DIR   (DIR holds the three tools)  TAP out.
 
 dir=${1:?usage: test_opts.sh DIR}
 ctl=$dir/sgblk-ctl
@@ -97,6 +97,18 @@ bad "--no-fill needs --verify" "$uring" --no-fill --verify --rw randrw /nonexist
 expect 1 "/nonexistent" "$uring" --no-fill --verify --rw read /nonexistent
 expect 1 "/nonexistent" "$uring" --depth 4 --bs 4k --ios 0x10 /nonexistent
 expect 0 "" "$uring" --help
+
+# sgblk-membuf: arguments are checked before any file is made
+membuf=$dir/sgblk-membuf
+for v in " 1" "1x" "-1" "" "99999999999999999999"; do
+	bad "--above '$v'" "$membuf" --above "$v" /nonexistent/buf 16 16
+done
+bad "KB '1x'" "$membuf" /nonexistent/buf 1x 16
+bad "RUN_KB: a multiple of 4" "$membuf" /nonexistent/buf 16 6
+bad "RUN_KB: a multiple of 4" "$membuf" /nonexistent/buf 24 16
+bad "usage" "$membuf" /nonexistent/buf 16
+expect 1 "open" "$membuf" /nonexistent/buf 16 16
+expect 0 "" "$membuf" --help
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
