@@ -15,7 +15,8 @@
 # Every fio job (not the warm-up) reads into one buffer made before the first
 # (plan step "buffer": bench_buffer in lib.sh, sgblk-membuf; fio's
 # iomem=mmapshared): runs of 16 KiB, physically contiguous, each followed by
-# a gap, room for IODEPTH buffers of the largest block size, so a 128 KiB
+# a gap, above 256 MiB (dma28 bounces on every kernel), room for IODEPTH
+# buffers of the largest block size, so a 128 KiB
 # request is 8 scatterlist elements in every run; with fio's own buffer the
 # count changed from run to run, and the 128 KiB figures with it.  Its
 # layout: buffer.txt.
