@@ -74,6 +74,41 @@ class Fleet(unittest.TestCase):
         # the layout fio writes on the machine itself: report.py reads it
         self.assertEqual(report.read_result(b, "fio")[0], 50000.0)
 
+    def test_split_sections_of_one_step(self):
+        # a device's stretch: one job file of several sections per server;
+        # fio's JSON has one entry per job and server, then one "All clients"
+        a = {k: os.path.join(self.tmp, "a%d.json" % k) for k in (1, 2)}
+        b = {k: os.path.join(self.tmp, "b%d.json" % k) for k in (1, 2)}
+        st = split(self.tmp, [job("0.buffer", "127.0.0.1", 1001, 1.0),
+                              job("1.randread-4k", "127.0.0.1", 1001, 100000.0),
+                              job("2.seqread-128k", "127.0.0.1", 1001, 9000.0),
+                              job("3.up", "127.0.0.1", 1001, 1.0),
+                              job("0.buffer", "127.0.0.1", 1002, 1.0),
+                              job("1.randread-4k", "127.0.0.1", 1002, 50000.0),
+                              job("2.seqread-128k", "127.0.0.1", 1002, 0.0),
+                              job("All clients", "127.0.0.1", 1002, 159002.0)],
+                   "127.0.0.1,1001/0.buffer=-", "127.0.0.1,1001/1.randread-4k=" + a[1],
+                   "127.0.0.1,1001/2.seqread-128k=" + a[2], "127.0.0.1,1001/3.up=-",
+                   "127.0.0.1,1002/0.buffer=-", "127.0.0.1,1002/1.randread-4k=" + b[1],
+                   "127.0.0.1,1002/2.seqread-128k=" + b[2], "127.0.0.1,1002/3.up=-")
+        self.assertEqual(st, {"127.0.0.1,1001/0.buffer": "ok",
+                              "127.0.0.1,1001/1.randread-4k": "ok 100.0k",
+                              "127.0.0.1,1001/2.seqread-128k": "ok 9.0k",
+                              "127.0.0.1,1001/3.up": "ok",
+                              "127.0.0.1,1002/0.buffer": "ok",
+                              "127.0.0.1,1002/1.randread-4k": "ok 50.0k",
+                              # its prerun failed: the other sections still count
+                              "127.0.0.1,1002/2.seqread-128k": "error noio",
+                              # the server's fio never got to it
+                              "127.0.0.1,1002/3.up": "missing"})
+        self.assertEqual(report.read_result(a[2], "fio")[0], 9000.0)
+        self.assertEqual(report.read_result(b[1], "fio")[0], 50000.0)
+        self.assertFalse(os.path.exists(b[2]))
+        # one job per file, named as a one-job run names it
+        with open(a[1]) as f:
+            kept = json.load(f)["jobs"]
+        self.assertEqual([j["jobname"] for j in kept], ["randread-4k"])
+
     def test_silent_server_is_missing(self):
         st = split(self.tmp, [job("ctl", "127.0.0.1", 1001, 1000.0)],
                    "127.0.0.1,1001=-", "127.0.0.1,1002=-")
