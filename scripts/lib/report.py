@@ -331,7 +331,7 @@ def main():
     env = [
         ("guest kernel", kver),
         ("accelerator", "QEMU TCG (no KVM). icount: `-icount shift=0,align=off,sleep=off "
-         "-smp 1` (headline, 1 guest ns = 1 instruction); tcg: plain TCG `-smp 2` "
+         "-smp 1` (headline, 1 guest ns = 1 instruction); tcg: plain TCG `-smp 1` "
          "(wall clock, sanity only)"),
         ("QEMU", qemu[0] if qemu else "unknown"),
         ("host CPU", "%s (%s CPUs online)" % (host_cpu, os.cpu_count())),
