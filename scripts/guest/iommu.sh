@@ -74,7 +74,8 @@ iommu_disk_load() {
 # Sets elems, merged, req and splits from the counters, and notes them.
 seq128() {
 	SCAT=/tmp/scattered
-	[ -e $SCAT ] || scattered_file $SCAT 4096
+	# runs of one page: sgblk-membuf checks no two are adjacent
+	[ -e $SCAT ] || sgblk-membuf $SCAT 4096 4 >/dev/null || fail "sgblk-membuf $SCAT"
 	set_profile "$1"
 	echo 0 >"$DBG/sgblk0/stats"
 	fio_verify /dev/sgblk0 --rw=write --bs=128k --size=8M --mem=mmapshared:$SCAT ||

@@ -206,23 +206,6 @@ set_map() {
 	[ "$_m" = "$1" ] || fail "dma's map: line says '$_m' after writing $1"
 }
 
-# scattered_file PATH KB: a RAM file of KB KiB whose pages are not
-# physically contiguous: it is written 4 KiB at a time, alternating with a
-# second file, so the page allocator hands the two files every other page.
-# As fio's buffer (--mem=mmapshared:PATH) it gives every request elements
-# an IOMMU can merge, whatever the allocator would hand fio otherwise.
-scattered_file() {
-	_s=$(head -c 4096 /dev/zero | tr '\0' s)
-	: >"$1"
-	: >"$1.pad"
-	_i=0
-	while [ $_i -lt $(($2 / 4)) ]; do
-		printf '%s' "$_s" >>"$1"
-		printf '%s' "$_s" >>"$1.pad"
-		_i=$((_i + 1))
-	done
-}
-
 # bench_buffer PATH KB: fio's I/O buffer for make bench (--iomem=mmapshared:
 # PATH), made by sgblk-membuf: runs of 16 KiB, physically contiguous, each
 # followed by a gap, so a 128 KiB request is always 8 scatterlist elements
