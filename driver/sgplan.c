@@ -340,6 +340,49 @@ static bool sgplan_plan_as_is(const struct sgplan_profile *p,
 }
 
 /*
+ * No alignment rule, no mask and no budget, and a boundary that decides
+ * every cut (boundary-1k, page): each segment is cut at the boundary and
+ * nothing is bounced.  The general planner would produce exactly this plan,
+ * with a loop per segment that costs more than the descriptors it writes.
+ * Return: false, having written only into @descs, for what it leaves to
+ * the general planner: a segment that wraps past 2^64, or too small a @descs.
+ */
+static bool sgplan_plan_cut(const struct sgplan_profile *p,
+			    const struct sgplan_seg *segs, u32 nsegs,
+			    struct sgplan_desc *descs, u32 max_out,
+			    struct sgplan_result *res)
+{
+	struct sgplan_desc *d = descs, *dend = descs + max_out;
+	u64 wmask = p->seg_boundary - 1;
+	u32 i, off = 0;
+
+	for (i = 0; i < nsegs; i++) {
+		u64 a = segs[i].addr, last = a + segs[i].len - 1, pend;
+
+		if (last < a)
+			return false;
+		do {
+			/* the piece ends at its window's last byte or the segment's */
+			pend = (a | wmask) < last ? (a | wmask) : last;
+			if (d == dend)
+				return false;
+			d->addr = a;
+			d->len = (u32)(pend - a + 1);
+			d->req_off = off;
+			d->flags = 0;
+			d->reserved = 0;
+			off += d->len;
+			d++;
+			a = pend + 1;
+		} while (pend != last);
+	}
+	sgplan_zero(res);
+	res->ndescs = (u32)(d - descs);
+	res->splits_boundary = res->ndescs - nsegs;
+	return true;
+}
+
+/*
  * Everything but the as-is case, out of line: its frame and setup are
  * what a one-segment request would otherwise pay for.
  */
@@ -477,6 +520,10 @@ int sgplan_plan(const struct sgplan_profile *p,
 		return 0;
 	}
 	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
+		return 0;
+	if (p->dma_align == 1 && p->dma_mask_bits >= 64 && !p->max_descs &&
+	    p->seg_boundary <= p->max_seg_size &&
+	    sgplan_plan_cut(p, segs, nsegs, descs, max_out, res))
 		return 0;
 	return sgplan_plan_split(p, segs, nsegs, descs, max_out, res);
 }

@@ -130,11 +130,12 @@ static inline bool sgplan_legal(const struct sgplan_profile *p, u64 addr,
  *	element), which an engine moves as one copy
  * @bytes: set to the run's length
  *
- * Same count as sgplan_legal() on each descriptor, with less work for a
- * piece whose predecessor passed: its start is then aligned (the
- * predecessor's start and length were), and it lies below the mask if the
- * run's end does, which is tested once.  Only when that test fails is
- * every piece checked in full.
+ * Same count as sgplan_legal() on each descriptor, with less work per
+ * piece: a piece starts where an aligned predecessor of aligned length
+ * ended, so only the first start is tested for alignment, and the run lies
+ * below the mask if its end does, which is tested once.  The rules are
+ * gathered without a branch each; only a run that breaks one is counted
+ * descriptor by descriptor.
  *
  * Return: how many descriptors of the run break a rule.
  */
@@ -143,34 +144,34 @@ static __always_inline u32 sgplan_check_run(const struct sgplan_profile *p,
 					    u32 *end, u32 *bytes)
 {
 	u64 bmask = ~(p->seg_boundary - 1);
+	u64 start = d[i].addr, a = start;
 	u32 amask = p->dma_align - 1;
-	u32 len = d[i].len, j, bad;
-	bool ok = sgplan_legal(p, d[i].addr, len, i == n - 1);
+	u32 l = d[i].len, off = d[i].req_off, lens = 0, lmax = 0, j, bad;
+	u64 viol = start & amask;
 
-	bad = !ok;
-	for (j = i + 1; j < n; j++) {
-		u64 a = d[j].addr;
-		u32 l = d[j].len;
-
-		if (a != d[i].addr + len || d[j].req_off != d[i].req_off + len)
+	for (j = i + 1; ; j++) {
+		/* a zero length wraps to U32_MAX here, over any maximum */
+		lmax = lmax > l - 1 ? lmax : l - 1;
+		viol |= (a ^ (a + l - 1)) & bmask;
+		a += l;
+		off += l;
+		if (j == n || d[j].addr != a || d[j].req_off != off)
 			break;
-		if (ok)
-			ok = l && l <= p->max_seg_size &&
-			     (j == n - 1 || !(l & amask)) &&
-			     !((a ^ (a + l - 1)) & bmask);
-		else
-			ok = sgplan_legal(p, a, l, j == n - 1);
-		bad += !ok;
-		len += l;
+		lens |= l;
+		l = d[j].len;
 	}
-	if (j > i + 1 && !sgplan_below_mask(p->dma_mask_bits, d[i].addr, len)) {
-		u32 k;
-
-		for (bad = 0, k = i; k < j; k++)
-			bad += !sgplan_legal(p, d[k].addr, d[k].len, k == n - 1);
-	}
+	/* the request's last descriptor may have any length */
+	if (j < n)
+		lens |= l;
 	*end = j;
-	*bytes = len;
+	*bytes = (u32)(a - start);
+	/* below the mask, and not wrapped past 2^64, if its last byte is */
+	a--;
+	if (likely(!viol && !(lens & amask) && lmax < p->max_seg_size && a >= start &&
+		   (p->dma_mask_bits >= 64 || !(a >> p->dma_mask_bits))))
+		return 0;
+	for (bad = 0; i < j; i++)
+		bad += !sgplan_legal(p, d[i].addr, d[i].len, i == n - 1);
 	return bad;
 }
 

@@ -21,6 +21,7 @@ typedef __u32 u32;
 typedef __u16 u16;
 typedef __u8 u8;
 #define noinline __attribute_noinline__
+#define likely(x) __builtin_expect(!!(x), 1)
 #endif
 
 #endif /* SGPLAN_SHIM_H */

@@ -1332,7 +1332,8 @@ static void test_check_run(void)
 		for (i = 0; i < n; i++)
 			want += !sgplan_legal(&p, d[i].addr, d[i].len, i == n - 1);
 		for (i = 0; i < n && ok; i = j) {
-			u32 k, sum = 0;
+			u64 sum = 0;
+			u32 k;
 
 			got += sgplan_check_run(&p, d, i, n, &j, &bytes);
 			runs++;
@@ -1340,16 +1341,19 @@ static void test_check_run(void)
 				ok = fail("run at %u ends at %u of %u", i, j, n);
 			for (k = i; ok && k < j; k++) {
 				if (k > i && (d[k].addr != d[i].addr + sum ||
-					      d[k].req_off != d[i].req_off + sum))
+					      d[k].req_off != (u32)(d[i].req_off + sum)))
 					ok = fail("run %u..%u holds a gap at %u", i, j, k);
 				sum += d[k].len;
 			}
 			if (ok && j < n && d[j].addr == d[i].addr + sum &&
-			    d[j].req_off == d[i].req_off + sum)
+			    d[j].req_off == (u32)(d[i].req_off + sum))
 				ok = fail("run %u..%u stops before a continuing %u", i, j, j);
-			if (ok && bytes != sum)
-				ok = fail("run %u..%u: %u bytes, expected %u", i, j, bytes, sum);
-			if (j > i + 1 && !sgplan_below_mask(p.dma_mask_bits, d[i].addr, sum))
+			if (ok && bytes != (u32)sum)
+				ok = fail("run %u..%u: %u bytes, expected %u", i, j, bytes,
+					  (u32)sum);
+			if (j > i + 1 && (d[i].addr + sum - 1 < d[i].addr ||
+					  (p.dma_mask_bits < 64 &&
+					   (d[i].addr + sum - 1) >> p.dma_mask_bits)))
 				masked++;
 		}
 		if (ok && got != want)
