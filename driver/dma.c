@@ -180,9 +180,12 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	struct device *d;
 	int ret;
 
-	ret = sgblk_dma_dev_get(dev);
+	ret = sgblk_bcache_init(dev);
 	if (ret)
 		return ret;
+	ret = sgblk_dma_dev_get(dev);
+	if (ret)
+		goto err_bcache;
 	d = sgblk_dma_dev(dev);
 	/*
 	 * The engine writes through the kernel's cached mapping of the pages
@@ -206,6 +209,8 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 
 err_put:
 	sgblk_dma_dev_put(dev);
+err_bcache:
+	sgblk_bcache_exit(dev);
 	return ret;
 }
 
@@ -216,8 +221,10 @@ void sgblk_dma_exit(struct sgblk_dev *dev)
 	if (held)
 		dev_err(sgblk_dma_dev(dev), "%ld bounce bytes leaked at teardown\n",
 			held);
+	sgblk_bcache_drain(dev);
 	dma_pool_destroy(dev->pool);
 	dev->pool = NULL;
+	sgblk_bcache_exit(dev);
 	sgblk_dma_dev_put(dev);
 }
 
@@ -322,7 +329,8 @@ err_mask:
  * sgblk_dma_commit - switch the device to a prepared profile's DMA state
  * @dev: the device, its queue frozen or not live yet
  * @p: the profile sgblk_dma_prepare() was given
- * @pool: the pool it returned; the old one is destroyed
+ * @pool: the pool it returned; the old one is destroyed, its buffers
+ *	taken back from the CPU caches first
  *
  * The DMA layer gets the limits the block layer gets (a page at least),
  * not the profile's: sub-page rules are the planner's job, as the DMA mask
@@ -340,8 +348,10 @@ void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
 	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
 	dma_set_max_seg_size(d, lim.max_segment_size);
 	dma_set_seg_boundary(d, lim.seg_boundary_mask);
+	sgblk_bcache_drain(dev);
 	dma_pool_destroy(dev->pool);
 	dev->pool = pool;
+	dev->bcache_size = sgblk_bcache_size(&p->plan);
 }
 
 /**
@@ -616,7 +626,7 @@ static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	for (i = 0; i < cmd->plan.ndescs; i++) {
 		if (!cmd->bounce_va[i])
 			continue;
-		dma_pool_free(dev->pool, cmd->bounce_va[i], cmd->descs[i].addr);
+		sgblk_bounce_put(dev, cmd->bounce_va[i], cmd->descs[i].addr);
 		cmd->bounce_va[i] = NULL;
 		freed++;
 	}
@@ -665,8 +675,7 @@ static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 			sgblk_stat_inc(dev, injected_pool_failures);
 			goto err_free;
 		}
-		cmd->bounce_va[i] = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN,
-						   &dma);
+		cmd->bounce_va[i] = sgblk_bounce_get(dev, &dma);
 		if (!cmd->bounce_va[i])
 			goto err_free;
 		d->addr = dma;
@@ -678,7 +687,7 @@ err_free:
 	atomic_long_sub(need, &dev->pool_bytes);
 	for (i = 0; i < cmd->plan.ndescs; i++) {
 		if (cmd->bounce_va[i]) {
-			dma_pool_free(dev->pool, cmd->bounce_va[i], cmd->descs[i].addr);
+			sgblk_bounce_put(dev, cmd->bounce_va[i], cmd->descs[i].addr);
 			cmd->bounce_va[i] = NULL;
 		}
 	}

@@ -109,6 +109,8 @@ struct sgblk_cmd {
 	struct sgblk_dev *dev;
 };
 
+struct sgblk_bcache;
+
 /**
  * struct sgblk_dev - one sgblk disk
  * @list: on the module's device list
@@ -128,6 +130,8 @@ struct sgblk_cmd {
  *	debugfs dma: an IOVA differs from the address it reaches)
  * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
  * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
+ * @bcache: per-CPU caches of free bounce buffers (bcache.c)
+ * @bcache_size: buffers each may keep, set with the profile
  * @stats: per-CPU counters and histograms
  * @dbg: debugfs directory
  * @knobs: debugfs knobs: fault injection, corrupt_bounce, own_fatal
@@ -150,6 +154,8 @@ struct sgblk_dev {
 	} sample;
 	struct dma_pool *pool;
 	atomic_long_t pool_bytes;
+	struct sgblk_bcache __percpu *bcache;
+	unsigned int bcache_size;
 	struct sgblk_stats __percpu *stats;
 	struct dentry *dbg;
 	struct sgblk_knob knobs[SGBLK_NR_KNOBS];
@@ -199,6 +205,14 @@ blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 				struct request *rq, enum sgblk_wait what);
 void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		     struct request *rq);
+
+/* bcache.c: per-CPU caches of bounce buffers */
+int sgblk_bcache_init(struct sgblk_dev *dev);
+void sgblk_bcache_exit(struct sgblk_dev *dev);
+unsigned int sgblk_bcache_size(const struct sgplan_profile *pl);
+void sgblk_bcache_drain(struct sgblk_dev *dev);
+void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma);
+void sgblk_bounce_put(struct sgblk_dev *dev, void *va, dma_addr_t dma);
 
 /* pci.c: PCI functions bound to sgblk, as DMA devices */
 int sgblk_pci_init(void);

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU caches of bounce buffers in front of the dma_pool.
+ *
+ * Under init_on_alloc (Debian's default) dma_pool_alloc() zeroes every
+ * object it hands out: 64 KiB of stores for a buffer the request then
+ * overwrites.  A buffer given back stays with its CPU instead and serves
+ * the next request there as it is.  What it holds never reaches anyone:
+ * a write fills it before the engine reads it, a read's engine writes it
+ * before it is copied back, and the null backend's is not copied back.
+ *
+ * Cached buffers are free: they do not count in pool_bytes.  They cost
+ * memory beyond bounce_pool_kb, at most SGBLK_BCACHE_BYTES per CPU, so
+ * only profiles whose mask reaches 4 GiB cache; below that bounce memory
+ * is scarce and goes back to the pool at once.  A CPU whose cache is empty
+ * and whose pool cannot grow takes every CPU's cache back before it gives
+ * up.
+ */
+#include <linux/dmapool.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include "sgblk.h"
+
+#define SGBLK_BCACHE_BYTES	SZ_256K
+#define SGBLK_BCACHE_MAX	16
+
+struct sgblk_bcache {
+	spinlock_t lock;	/* its CPU's I/O, or a drain from any CPU */
+	unsigned int n;
+	void *va[SGBLK_BCACHE_MAX];
+	dma_addr_t dma[SGBLK_BCACHE_MAX];
+};
+
+int sgblk_bcache_init(struct sgblk_dev *dev)
+{
+	int cpu;
+
+	dev->bcache = alloc_percpu(struct sgblk_bcache);
+	if (!dev->bcache)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(dev->bcache, cpu)->lock);
+	return 0;
+}
+
+/* The device's pool is gone or about to be: nothing may be cached. */
+void sgblk_bcache_exit(struct sgblk_dev *dev)
+{
+	free_percpu(dev->bcache);
+	dev->bcache = NULL;
+}
+
+/**
+ * sgblk_bcache_size - how many buffers each CPU keeps for a profile
+ * @pl: the profile's rules
+ *
+ * Return: 0 below a 32-bit mask, else what SGBLK_BCACHE_BYTES holds
+ * (one at least, SGBLK_BCACHE_MAX at most).
+ */
+unsigned int sgblk_bcache_size(const struct sgplan_profile *pl)
+{
+	if (pl->dma_mask_bits < 32)
+		return 0;
+	return clamp_t(u32, SGBLK_BCACHE_BYTES / pl->bounce_size, 1, SGBLK_BCACHE_MAX);
+}
+
+/**
+ * sgblk_bcache_drain - give every CPU's cached buffers back to the pool
+ * @dev: the device
+ *
+ * Safe against I/O on any CPU; a queue that is frozen keeps them empty.
+ */
+void sgblk_bcache_drain(struct sgblk_dev *dev)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct sgblk_bcache *c = per_cpu_ptr(dev->bcache, cpu);
+		unsigned long flags;
+
+		spin_lock_irqsave(&c->lock, flags);
+		while (c->n) {
+			c->n--;
+			dma_pool_free(dev->pool, c->va[c->n], c->dma[c->n]);
+		}
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+}
+
+/**
+ * sgblk_bounce_get - one bounce buffer, from this CPU's cache or the pool
+ * @dev: the device
+ * @dma: set to the buffer's DMA address
+ *
+ * Any CPU's cache will do: a migration between the lookup and the lock
+ * only means another CPU's is used.  Atomic context.
+ * Return: its kernel address, or NULL.
+ */
+void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma)
+{
+	struct sgblk_bcache *c = raw_cpu_ptr(dev->bcache);
+	unsigned long flags;
+	void *va = NULL;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (c->n) {
+		c->n--;
+		va = c->va[c->n];
+		*dma = c->dma[c->n];
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (va) {
+		sgblk_stat_inc(dev, bounce_cached);
+		return va;
+	}
+	va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
+	if (unlikely(!va) && dev->bcache_size) {
+		sgblk_bcache_drain(dev);
+		va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
+	}
+	return va;
+}
+
+/**
+ * sgblk_bounce_put - give a bounce buffer back
+ * @dev: the device
+ * @va: what sgblk_bounce_get() returned
+ * @dma: its DMA address
+ */
+void sgblk_bounce_put(struct sgblk_dev *dev, void *va, dma_addr_t dma)
+{
+	struct sgblk_bcache *c = raw_cpu_ptr(dev->bcache);
+	unsigned long flags;
+	bool kept = false;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (c->n < dev->bcache_size) {
+		c->va[c->n] = va;
+		c->dma[c->n] = dma;
+		c->n++;
+		kept = true;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (!kept)
+		dma_pool_free(dev->pool, va, dma);
+}
