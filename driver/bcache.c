@@ -9,12 +9,13 @@
  * a write fills it before the engine reads it, a read's engine writes it
  * before it is copied back, and the null backend's is not copied back.
  *
- * Cached buffers are free: they do not count in pool_bytes.  They cost
- * memory beyond bounce_pool_kb, at most SGBLK_BCACHE_BYTES per CPU, so
- * only profiles whose mask reaches 4 GiB cache; below that bounce memory
- * is scarce and goes back to the pool at once.  A CPU whose cache is empty
- * and whose pool cannot grow takes every CPU's cache back before it gives
- * up.
+ * Cached buffers are free: they do not count in pool_bytes.  A pool keeps
+ * its pages until it is destroyed, cached or not; what caching adds is the
+ * growth a pool needs while its free buffers sit with other CPUs, at most
+ * SGBLK_BCACHE_BYTES per CPU.  Where that growth is not to be had (memory
+ * below a small DMA mask is scarce), the CPU takes every CPU's cache back
+ * before it gives up, so the worst request the pool was filled for is
+ * still served.
  */
 #include <linux/dmapool.h>
 #include <linux/percpu.h>
@@ -54,13 +55,11 @@ void sgblk_bcache_exit(struct sgblk_dev *dev)
  * sgblk_bcache_size - how many buffers each CPU keeps for a profile
  * @pl: the profile's rules
  *
- * Return: 0 below a 32-bit mask, else what SGBLK_BCACHE_BYTES holds
- * (one at least, SGBLK_BCACHE_MAX at most).
+ * Return: what SGBLK_BCACHE_BYTES holds, one at least and
+ * SGBLK_BCACHE_MAX at most.
  */
 unsigned int sgblk_bcache_size(const struct sgplan_profile *pl)
 {
-	if (pl->dma_mask_bits < 32)
-		return 0;
 	return clamp_t(u32, SGBLK_BCACHE_BYTES / pl->bounce_size, 1, SGBLK_BCACHE_MAX);
 }
 
@@ -114,7 +113,7 @@ void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma)
 		return va;
 	}
 	va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
-	if (unlikely(!va) && dev->bcache_size) {
+	if (unlikely(!va)) {
 		sgblk_bcache_drain(dev);
 		va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
 	}
