@@ -114,6 +114,7 @@ void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma)
 	}
 	va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
 	if (unlikely(!va)) {
+		sgblk_stat_inc(dev, bounce_cache_drains);
 		sgblk_bcache_drain(dev);
 		va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
 	}

@@ -23,6 +23,7 @@ static const char *const sgblk_stat_names[SGBLK_NR_STATS] = {
 	[SGBLK_STAT_bounce_mask] = "bounce_mask",
 	[SGBLK_STAT_bounce_descs] = "bounce_descs",
 	[SGBLK_STAT_bounce_cached] = "bounce_cached",
+	[SGBLK_STAT_bounce_cache_drains] = "bounce_cache_drains",
 	[SGBLK_STAT_pool_exhausted] = "pool_exhausted",
 	[SGBLK_STAT_pool_giveups] = "pool_giveups",
 	[SGBLK_STAT_map_errors] = "map_errors",

@@ -23,6 +23,7 @@ enum sgblk_stat {
 	SGBLK_STAT_bounce_mask,
 	SGBLK_STAT_bounce_descs,
 	SGBLK_STAT_bounce_cached,
+	SGBLK_STAT_bounce_cache_drains,
 	SGBLK_STAT_pool_exhausted,
 	SGBLK_STAT_pool_giveups,
 	SGBLK_STAT_map_errors,
