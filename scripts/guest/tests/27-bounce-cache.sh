@@ -52,21 +52,20 @@ expect_clean
 sgblk_unload
 
 # A pool that cannot grow: a 24-bit mask draws on the 16 MiB ZONE_DMA, and
-# 64 requests of 1 MiB, each held 50 ms by the timer, want four times that.
-# The CPU that finds no buffer takes the caches back (bounce_cache_drains),
-# and its request waits for buffers instead of failing.  Behind an IOMMU
-# any page is below the mask: the pool grows, nothing to take back.
-sgblk_load capacity_mb=128 completion=timer completion_nsec=50000000
+# 64 requests of 1 MiB want four times that.  The timer holds each one
+# 500 ms, long enough for even a debug kernel to submit the lot.  The CPU
+# that finds no buffer takes the caches back (bounce_cache_drains), and its
+# request waits for buffers instead of failing.
+sgblk_load capacity_mb=128 completion=timer completion_nsec=500000000
 set_profile "dma_mask_bits=24 bounce_pool_kb=65536"
-backend=$(sed -n 's/^backend: //p' "$DBG/sgblk0/dma")
 note "$(grep -E '^(bounce_size|max_rq_bytes) ' "$DBG/sgblk0/profile" | tr '\n' ' ')"
 note "ZONE_DMA: $(awk '/zone +DMA$/ { z = 1; next } /^Node/ { z = 0 }
 	z && $1 == "pages" && $2 == "free" { print $3 " pages free" }' /proc/zoneinfo)"
-fio_verify /dev/sgblk0 --rw=randrw --bs=1m --size=128M --iodepth=64 ||
+fio_verify /dev/sgblk0 --rw=randrw --bs=1m --size=64M --iodepth=64 ||
 	fail "verify with a pool that cannot grow"
 note "$(grep -E '^(requests|bounce_descs|bounce_cached|bounce_cache_drains|pool_exhausted|pool_giveups) ' \
 	"$DBG/sgblk0/stats" | tr '\n' ' ')"
-[ "$backend" = iommu ] || expect_stat bounce_cache_drains -gt 0
+expect_stat bounce_cache_drains -gt 0
 expect_stat pool_giveups -eq 0
 expect_clean
 sgblk_unload
