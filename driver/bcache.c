@@ -3,11 +3,12 @@
  * Per-CPU caches of bounce buffers in front of the dma_pool.
  *
  * Under init_on_alloc (Debian's default) dma_pool_alloc() zeroes every
- * object it hands out: 64 KiB of stores for a buffer the request then
+ * object it hands out: a 64 KiB memset for a buffer the request then
  * overwrites.  A buffer given back stays with its CPU instead and serves
  * the next request there as it is.  What it holds never reaches anyone:
  * a write fills it before the engine reads it, a read's engine writes it
- * before it is copied back, and the null backend's is not copied back.
+ * before it is copied back, and a read that failed or went to the null
+ * backend is not copied back.
  *
  * Cached buffers are free: they do not count in pool_bytes.  A pool keeps
  * its pages until it is destroyed, cached or not; what caching adds is the
@@ -67,7 +68,7 @@ unsigned int sgblk_bcache_size(const struct sgplan_profile *pl)
  * sgblk_bcache_drain - give every CPU's cached buffers back to the pool
  * @dev: the device
  *
- * Safe against I/O on any CPU; a queue that is frozen keeps them empty.
+ * Safe against I/O on any CPU.
  */
 void sgblk_bcache_drain(struct sgblk_dev *dev)
 {

@@ -383,8 +383,8 @@ static bool sgplan_plan_cut(const struct sgplan_profile *p,
 }
 
 /*
- * Everything but the as-is case, out of line: its frame and setup are
- * what a one-segment request would otherwise pay for.
+ * Everything the as-is and cut paths leave, out of line: its frame and
+ * setup are what a request they serve would otherwise pay for.
  */
 static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 				      const struct sgplan_seg *segs, u32 nsegs,
@@ -488,6 +488,24 @@ static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 	return 0;
 }
 
+/*
+ * What the one-segment case leaves, out of line: inlined, its registers
+ * would be saved and restored on every one-segment request.
+ */
+static noinline int sgplan_plan_many(const struct sgplan_profile *p,
+				     const struct sgplan_seg *segs, u32 nsegs,
+				     struct sgplan_desc *descs, u32 max_out,
+				     struct sgplan_result *res)
+{
+	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
+		return 0;
+	if (p->dma_align == 1 && p->dma_mask_bits >= 64 && !p->max_descs &&
+	    p->seg_boundary <= p->max_seg_size &&
+	    sgplan_plan_cut(p, segs, nsegs, descs, max_out, res))
+		return 0;
+	return sgplan_plan_split(p, segs, nsegs, descs, max_out, res);
+}
+
 /**
  * sgplan_plan() - sgplan_build() without the argument checks
  * @p: device profile, valid (sgplan_profile_check())
@@ -519,13 +537,7 @@ int sgplan_plan(const struct sgplan_profile *p,
 		res->ndescs = 1;
 		return 0;
 	}
-	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
-		return 0;
-	if (p->dma_align == 1 && p->dma_mask_bits >= 64 && !p->max_descs &&
-	    p->seg_boundary <= p->max_seg_size &&
-	    sgplan_plan_cut(p, segs, nsegs, descs, max_out, res))
-		return 0;
-	return sgplan_plan_split(p, segs, nsegs, descs, max_out, res);
+	return sgplan_plan_many(p, segs, nsegs, descs, max_out, res);
 }
 
 #ifndef __KERNEL__
