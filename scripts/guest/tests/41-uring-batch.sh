@@ -49,11 +49,12 @@ note "poll: $(counts)"
 expect_stat batched_completions -gt 0
 expect_clean
 
-# Bounced requests held 10 ms each against a 2 MiB pool, 16 at a time:
+# Bounced requests held 100 ms each against a 2 MiB pool, 16 at a time:
 # inside a batch, a request finds the pool empty, is requeued and done
-# later; nothing fails.
+# later; nothing fails.  (At 10 ms the debug kernel on a loaded host kept
+# fewer than the pool's eight requests in flight, and none waited.)
 sgblk_unload
-sgblk_load capacity_mb=64 completion=timer completion_nsec=10000000
+sgblk_load capacity_mb=64 completion=timer completion_nsec=100000000
 set_profile align-4k
 set_profile "bounce_pool_kb=2048"
 echo 5000 >/sys/block/sgblk0/queue/io_timeout
