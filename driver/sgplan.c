@@ -81,6 +81,22 @@ static void sgplan_zero(struct sgplan_result *r)
 	r->why = 0;
 }
 
+static void sgplan_desc_set(struct sgplan_desc *d, u64 addr, u32 len,
+			    u32 req_off, u32 flags)
+{
+	d->addr = addr;
+	d->len = len;
+	d->req_off = req_off;
+	d->flags = flags;
+	d->reserved = 0;
+}
+
+/* No alignment rule and no mask: only a wrap past 2^64 is out of reach. */
+static bool sgplan_plain(const struct sgplan_profile *p)
+{
+	return p->dma_align == 1 && p->dma_mask_bits >= 64;
+}
+
 /* SGPLAN_WHY_* reasons this segment cannot be sent directly, 0 if none */
 static u32 sgplan_seg_why(const struct sgplan_profile *p,
 			  const struct sgplan_seg *s, bool last)
@@ -101,15 +117,8 @@ static u32 sgplan_seg_why(const struct sgplan_profile *p,
  */
 static void sgplan_put(struct sgplan_state *st, u64 addr, u32 len, u32 flags)
 {
-	if (st->r.ndescs < st->max_out) {
-		struct sgplan_desc *d = &st->descs[st->r.ndescs];
-
-		d->addr = addr;
-		d->len = len;
-		d->req_off = st->off;
-		d->flags = flags;
-		d->reserved = 0;
-	}
+	if (st->r.ndescs < st->max_out)
+		sgplan_desc_set(&st->descs[st->r.ndescs], addr, len, st->off, flags);
 	st->r.ndescs++;
 	st->off += len;
 }
@@ -142,13 +151,7 @@ static void sgplan_direct_bounded(struct sgplan_state *st, u64 addr, u32 len)
 	end = i + n;
 	wend = end < st->max_out ? end : st->max_out;
 	for (; i < wend; i++) {
-		struct sgplan_desc *d = &st->descs[i];
-
-		d->addr = addr;
-		d->len = piece;
-		d->req_off = off;
-		d->flags = 0;
-		d->reserved = 0;
+		sgplan_desc_set(&st->descs[i], addr, piece, off, 0);
 		addr += piece;
 		off += piece;
 		left -= piece;
@@ -327,11 +330,7 @@ static bool sgplan_plan_as_is(const struct sgplan_profile *p,
 		if (!sgplan_legal(p, segs[i].addr, segs[i].len, i == nsegs - 1))
 			return false;
 	for (i = 0; i < nsegs; i++) {
-		descs[i].addr = segs[i].addr;
-		descs[i].len = segs[i].len;
-		descs[i].req_off = off;
-		descs[i].flags = 0;
-		descs[i].reserved = 0;
+		sgplan_desc_set(&descs[i], segs[i].addr, segs[i].len, off, 0);
 		off += segs[i].len;
 	}
 	sgplan_zero(res);
@@ -366,11 +365,7 @@ static bool sgplan_plan_cut(const struct sgplan_profile *p,
 			pend = (a | wmask) < last ? (a | wmask) : last;
 			if (d == dend)
 				return false;
-			d->addr = a;
-			d->len = (u32)(pend - a + 1);
-			d->req_off = off;
-			d->flags = 0;
-			d->reserved = 0;
+			sgplan_desc_set(d, a, (u32)(pend - a + 1), off, 0);
 			off += d->len;
 			d++;
 			a = pend + 1;
@@ -394,8 +389,7 @@ static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 	struct sgplan_state st;
 	struct sgplan_cut cut;
 	u32 run_len = 0, run_segs = 0, run_why = 0;
-	/* no alignment rule, no mask: only a wrap past 2^64 is out of reach */
-	bool plain = p->dma_align == 1 && p->dma_mask_bits >= 64;
+	bool plain = sgplan_plain(p);
 	u64 total = 0, amask;
 	u32 i;
 
@@ -499,8 +493,7 @@ static noinline int sgplan_plan_many(const struct sgplan_profile *p,
 {
 	if (sgplan_plan_as_is(p, segs, nsegs, descs, max_out, res))
 		return 0;
-	if (p->dma_align == 1 && p->dma_mask_bits >= 64 && !p->max_descs &&
-	    p->seg_boundary <= p->max_seg_size &&
+	if (sgplan_plain(p) && !p->max_descs && p->seg_boundary <= p->max_seg_size &&
 	    sgplan_plan_cut(p, segs, nsegs, descs, max_out, res))
 		return 0;
 	return sgplan_plan_split(p, segs, nsegs, descs, max_out, res);
@@ -528,11 +521,7 @@ int sgplan_plan(const struct sgplan_profile *p,
 {
 	/* one legal segment (most small I/O): one descriptor, no loops */
 	if (nsegs == 1 && max_out && sgplan_legal(p, segs->addr, segs->len, true)) {
-		descs->addr = segs->addr;
-		descs->len = segs->len;
-		descs->req_off = 0;
-		descs->flags = 0;
-		descs->reserved = 0;
+		sgplan_desc_set(descs, segs->addr, segs->len, 0, 0);
 		sgplan_zero(res);
 		res->ndescs = 1;
 		return 0;

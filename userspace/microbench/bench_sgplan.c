@@ -41,6 +41,19 @@ static void usage(FILE *f)
 	fprintf(f, " [boundary-1k]\n");
 }
 
+/* NAME's value S as an int in 1..max, or 0 after saying why */
+static int count_arg(const char *name, const char *s, int max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end || v < 1 || v > max) {
+		fprintf(stderr, "bench_sgplan: %s takes 1..%d\n", name, max);
+		return 0;
+	}
+	return (int)v;
+}
+
 /* The engine's per-request check (driver/engine.c), for callgrind */
 static noinline u32 bench_check(const struct sgplan_profile *p,
 				const struct sgplan_desc *d, u32 n)
@@ -80,21 +93,13 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--check")) {
 			check = true;
 		} else if (!strcmp(argv[a], "--run-pages") && a + 1 < argc) {
-			char *end;
-
-			run = (int)strtol(argv[++a], &end, 10);
-			if (*end || run < 1 || run > NSEGS) {
-				fprintf(stderr, "bench_sgplan: --run-pages takes 1..%d\n", NSEGS);
+			run = count_arg("--run-pages", argv[++a], NSEGS);
+			if (!run)
 				return 2;
-			}
 		} else if (!strcmp(argv[a], "--segments") && a + 1 < argc) {
-			char *end;
-
-			nsegs = (int)strtol(argv[++a], &end, 10);
-			if (*end || nsegs < 1 || nsegs > NSEGS) {
-				fprintf(stderr, "bench_sgplan: --segments takes 1..%d\n", NSEGS);
+			nsegs = count_arg("--segments", argv[++a], NSEGS);
+			if (!nsegs)
 				return 2;
-			}
 		} else {
 			char *end;
 
