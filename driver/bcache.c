@@ -87,33 +87,11 @@ void sgblk_bcache_drain(struct sgblk_dev *dev)
 	}
 }
 
-/**
- * sgblk_bounce_get - one bounce buffer, from this CPU's cache or the pool
- * @dev: the device
- * @dma: set to the buffer's DMA address
- *
- * Any CPU's cache will do: a migration between the lookup and the lock
- * only means another CPU's is used.  Atomic context.
- * Return: its kernel address, or NULL.
- */
-void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma)
+/* The pool, and every CPU's cache once the pool cannot grow. */
+static void *sgblk_pool_get(struct sgblk_dev *dev, dma_addr_t *dma)
 {
-	struct sgblk_bcache *c = raw_cpu_ptr(dev->bcache);
-	unsigned long flags;
-	void *va = NULL;
+	void *va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
 
-	spin_lock_irqsave(&c->lock, flags);
-	if (c->n) {
-		c->n--;
-		va = c->va[c->n];
-		*dma = c->dma[c->n];
-	}
-	spin_unlock_irqrestore(&c->lock, flags);
-	if (va) {
-		sgblk_stat_inc(dev, bounce_cached);
-		return va;
-	}
-	va = dma_pool_alloc(dev->pool, GFP_NOWAIT | __GFP_NOWARN, dma);
 	if (unlikely(!va)) {
 		sgblk_stat_inc(dev, bounce_cache_drains);
 		sgblk_bcache_drain(dev);
@@ -123,25 +101,85 @@ void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma)
 }
 
 /**
- * sgblk_bounce_put - give a bounce buffer back
+ * sgblk_bounce_get - bounce buffers for a planned request
  * @dev: the device
- * @va: what sgblk_bounce_get() returned
- * @dma: its DMA address
+ * @cmd: the request: each bounce descriptor it gets a buffer for, in
+ *	order, takes the buffer's DMA address, and @cmd->bounce_va its
+ *	kernel address
+ * @want: how many buffers, at most the plan's nbounce
+ *
+ * This CPU's cache serves first, under one lock for the whole request,
+ * then the pool.  Any CPU's cache will do: a migration between the lookup
+ * and the lock only means another CPU's is used.  Atomic context.
+ * Return: how many buffers it got; fewer than @want when the pool is out.
  */
-void sgblk_bounce_put(struct sgblk_dev *dev, void *va, dma_addr_t dma)
+unsigned int sgblk_bounce_get(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			      unsigned int want)
 {
 	struct sgblk_bcache *c = raw_cpu_ptr(dev->bcache);
+	struct sgplan_desc *d = cmd->descs;
+	unsigned int i = 0, got = 0;
 	unsigned long flags;
-	bool kept = false;
 
+	/* @want bounce descriptors lie ahead while got < want. */
 	spin_lock_irqsave(&c->lock, flags);
-	if (c->n < dev->bcache_size) {
-		c->va[c->n] = va;
-		c->dma[c->n] = dma;
-		c->n++;
-		kept = true;
+	for (; got < want && c->n; i++) {
+		if (!(d[i].flags & SGPLAN_DESC_BOUNCE))
+			continue;
+		c->n--;
+		cmd->bounce_va[i] = c->va[c->n];
+		d[i].addr = c->dma[c->n];
+		got++;
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
-	if (!kept)
-		dma_pool_free(dev->pool, va, dma);
+	if (got)
+		sgblk_stat_add(dev, bounce_cached, got);
+	for (; got < want; i++) {
+		dma_addr_t dma;
+
+		if (!(d[i].flags & SGPLAN_DESC_BOUNCE))
+			continue;
+		cmd->bounce_va[i] = sgblk_pool_get(dev, &dma);
+		if (!cmd->bounce_va[i])
+			break;
+		d[i].addr = dma;
+		got++;
+	}
+	return got;
+}
+
+/**
+ * sgblk_bounce_put - give a request's bounce buffers back
+ * @dev: the device
+ * @cmd: the request; its @bounce_va entries are NULL afterwards
+ *
+ * This CPU's cache keeps what it has room for, under one lock for the
+ * whole request; the pool takes the rest.
+ * Return: how many buffers it gave back.
+ */
+unsigned int sgblk_bounce_put(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	struct sgblk_bcache *c = raw_cpu_ptr(dev->bcache);
+	unsigned int i = 0, n = cmd->plan.ndescs, put = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	for (; i < n && c->n < dev->bcache_size; i++) {
+		if (!cmd->bounce_va[i])
+			continue;
+		c->va[c->n] = cmd->bounce_va[i];
+		c->dma[c->n] = cmd->descs[i].addr;
+		c->n++;
+		cmd->bounce_va[i] = NULL;
+		put++;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	for (; i < n; i++) {
+		if (!cmd->bounce_va[i])
+			continue;
+		dma_pool_free(dev->pool, cmd->bounce_va[i], cmd->descs[i].addr);
+		cmd->bounce_va[i] = NULL;
+		put++;
+	}
+	return put;
 }

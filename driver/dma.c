@@ -620,18 +620,11 @@ static void sgblk_rq_copy(struct sgblk_rq_cur *c, void *buf, u32 len, u32 off,
 
 static void sgblk_bounce_free(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 {
-	u32 bsize = dev->conf.profile.plan.bounce_size;
-	unsigned int i, freed = 0;
+	long freed = sgblk_bounce_put(dev, cmd);
 
-	for (i = 0; i < cmd->plan.ndescs; i++) {
-		if (!cmd->bounce_va[i])
-			continue;
-		sgblk_bounce_put(dev, cmd->bounce_va[i], cmd->descs[i].addr);
-		cmd->bounce_va[i] = NULL;
-		freed++;
-	}
 	if (freed)
-		atomic_long_sub((long)freed * bsize, &dev->pool_bytes);
+		atomic_long_sub(freed * dev->conf.profile.plan.bounce_size,
+				&dev->pool_bytes);
 }
 
 /*
@@ -649,48 +642,32 @@ static void sgblk_bounce_corrupt(struct sgblk_dev *dev, void *va, u32 len,
 static int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 {
 	const struct sgblk_profile *p = &dev->conf.profile;
-	long need = (long)cmd->plan.nbounce * p->plan.bounce_size;
+	unsigned int want = cmd->plan.nbounce;
+	long need = (long)want * p->plan.bounce_size;
 	long cap = (long)p->bounce_pool_kb * SZ_1K;
-	unsigned int i, nth = 0, fail_at = UINT_MAX;
+	unsigned int got;
+	bool inject;
 
+	if (unlikely(need > cap))
+		return -E2BIG;
 	/*
 	 * An injected failure counts per request, not per buffer, so a retry
 	 * can succeed; it strikes halfway to exercise the unwind below.
 	 */
-	if (unlikely(need > cap))
-		return -E2BIG;
-	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_POOL_EVERY]))
-		fail_at = cmd->plan.nbounce / 2;
+	inject = sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_POOL_EVERY]);
+	if (inject)
+		want /= 2;
 	if (atomic_long_add_return(need, &dev->pool_bytes) > cap) {
 		atomic_long_sub(need, &dev->pool_bytes);
 		return -ENOMEM;
 	}
-	for (i = 0; i < cmd->plan.ndescs; i++) {
-		struct sgplan_desc *d = &cmd->descs[i];
-		dma_addr_t dma;
-
-		if (!(d->flags & SGPLAN_DESC_BOUNCE))
-			continue;
-		if (nth++ == fail_at) {
-			sgblk_stat_inc(dev, injected_pool_failures);
-			goto err_free;
-		}
-		cmd->bounce_va[i] = sgblk_bounce_get(dev, &dma);
-		if (!cmd->bounce_va[i])
-			goto err_free;
-		d->addr = dma;
-	}
-	return 0;
-
-err_free:
-	/* Give back what was taken; untaken entries are NULL and skipped. */
+	got = sgblk_bounce_get(dev, cmd, want);
+	if (got == cmd->plan.nbounce)
+		return 0;
+	if (inject && got == want)
+		sgblk_stat_inc(dev, injected_pool_failures);
 	atomic_long_sub(need, &dev->pool_bytes);
-	for (i = 0; i < cmd->plan.ndescs; i++) {
-		if (cmd->bounce_va[i]) {
-			sgblk_bounce_put(dev, cmd->bounce_va[i], cmd->descs[i].addr);
-			cmd->bounce_va[i] = NULL;
-		}
-	}
+	sgblk_bounce_put(dev, cmd);
 	return -ENOMEM;
 }
 
@@ -801,30 +778,31 @@ void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		       struct request *rq)
 {
 	const struct sgplan_result *r = &cmd->plan;
+	struct sgblk_stats __percpu *s = dev->stats;
 
-	sgblk_stat_add(dev, sg_elems, cmd->nents);
+	sgblk_stats_add(s, sg_elems, cmd->nents);
 	/* An IOMMU joins scattered elements into one IOVA range. */
 	if (cmd->mapped < cmd->nents)
-		sgblk_stat_add(dev, dma_merged, cmd->nents - cmd->mapped);
-	sgblk_stat_add(dev, descs, r->ndescs);
+		sgblk_stats_add(s, dma_merged, cmd->nents - cmd->mapped);
+	sgblk_stats_add(s, descs, r->ndescs);
 	if (r->splits_boundary)
-		sgblk_stat_add(dev, splits_boundary, r->splits_boundary);
+		sgblk_stats_add(s, splits_boundary, r->splits_boundary);
 	if (r->splits_maxseg)
-		sgblk_stat_add(dev, splits_maxseg, r->splits_maxseg);
+		sgblk_stats_add(s, splits_maxseg, r->splits_maxseg);
 	if (r->nbounce) {
-		sgblk_stat_add(dev, bounce_segs, r->bounce_segs);
-		sgblk_stat_add(dev, bounce_bytes, r->bounce_bytes);
-		sgblk_stat_add(dev, bounce_descs, r->nbounce);
+		sgblk_stats_add(s, bounce_segs, r->bounce_segs);
+		sgblk_stats_add(s, bounce_bytes, r->bounce_bytes);
+		sgblk_stats_add(s, bounce_descs, r->nbounce);
 		if (r->why & SGPLAN_WHY_ALIGN)
-			sgblk_stat_inc(dev, bounce_align);
+			sgblk_stats_add(s, bounce_align, 1);
 		if (r->why & SGPLAN_WHY_MASK)
-			sgblk_stat_inc(dev, bounce_mask);
+			sgblk_stats_add(s, bounce_mask, 1);
 	}
-	sgblk_hist_add(dev->stats, SGBLK_HIST_SG_ELEMS, cmd->nents);
-	sgblk_hist_add(dev->stats, SGBLK_HIST_SEG_MIN, cmd->seg_min);
-	sgblk_hist_add(dev->stats, SGBLK_HIST_DESCS, r->ndescs);
-	sgblk_hist_add(dev->stats, SGBLK_HIST_BOUNCE, r->bounce_bytes);
-	sgblk_hist_add(dev->stats, SGBLK_HIST_MAPPED, cmd->mapped);
+	sgblk_hist_add(s, SGBLK_HIST_SG_ELEMS, cmd->nents);
+	sgblk_hist_add(s, SGBLK_HIST_SEG_MIN, cmd->seg_min);
+	sgblk_hist_add(s, SGBLK_HIST_DESCS, r->ndescs);
+	sgblk_hist_add(s, SGBLK_HIST_BOUNCE, r->bounce_bytes);
+	sgblk_hist_add(s, SGBLK_HIST_MAPPED, cmd->mapped);
 	sgblk_trace_plan(rq, r);
 	if (unlikely(READ_ONCE(dev->knobs[SGBLK_KNOB_PLAN_DIGEST].val))) {
 		sgblk_stat_inc(dev, plan_digests);

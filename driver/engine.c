@@ -2,8 +2,8 @@
 /*
  * The software DMA engine: executes a request's descriptors the way a
  * device would, reaching memory only through the DMA addresses in them
- * (DMA address -> physical address -> page -> kmap_local), never through
- * the request's own page pointers.  A wrong mapping or a wrong bounce
+ * (DMA address -> physical address -> the direct map, or a page and
+ * kmap_local), never through the request's own page pointers.  A wrong mapping or a wrong bounce
  * therefore moves the wrong bytes, and fio's verification sees it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -66,82 +66,80 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
  * Move @len bytes at DMA address @addr to or from the store at @pos.
  * Contiguous DMA addresses are not contiguous physical memory behind an
  * IOMMU (merged elements, dma_pool pages), so there every page is
- * translated on its own; dma-direct maps linearly, so there a run is
- * translated again only where pfn_valid() could answer differently.  An
- * address that does not translate is a device fault, never a memory access.
+ * translated and mapped on its own.  dma-direct maps linearly, and so does
+ * the kernel's direct map where there is no highmem: there one translation
+ * and one copy reach to the end of the span over which pfn_valid() gives
+ * one answer.  An address that does not translate is a device fault, never
+ * a memory access.
  */
 static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 			     dma_addr_t addr, u32 len, u64 pos, bool write)
 {
-	bool linear = !dev->iommu;
-	phys_addr_t phys = 0;
+	bool linear = !dev->iommu && !IS_ENABLED(CONFIG_HIGHMEM);
 
 	while (len) {
-		unsigned int off = offset_in_page(addr);
-		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
+		phys_addr_t phys;
+		unsigned int n;
 		void *va;
 		int ret;
 
-		if (!linear || !phys || IS_ALIGNED(phys, SGBLK_PFN_VALID_SPAN)) {
-			if (!sgblk_dma_to_phys(dev, addr, &phys))
-				return -EFAULT;
+		if (!sgblk_dma_to_phys(dev, addr, &phys))
+			return -EFAULT;
+		if (linear) {
+			n = min_t(u64, len, SGBLK_PFN_VALID_SPAN -
+				  (phys & (SGBLK_PFN_VALID_SPAN - 1)));
+			ret = sgblk_store_copy(&dev->store, cur, pos,
+					       phys_to_virt(phys), n, write);
+		} else {
+			n = min_t(u32, len, PAGE_SIZE - offset_in_page(phys));
+			va = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+			ret = sgblk_store_copy(&dev->store, cur, pos,
+					       va + offset_in_page(phys), n, write);
+			kunmap_local(va);
 		}
-		va = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
-		ret = sgblk_store_copy(&dev->store, cur, pos, va + offset_in_page(phys),
-				       n, write);
-		kunmap_local(va);
 		if (ret)
 			return ret;
 		addr += n;
-		phys += n;
 		pos += n;
 		len -= n;
 	}
 	return 0;
 }
 
-/**
- * sgblk_engine_run - execute a mapped request's descriptors
- * @dev: the device
- * @cmd: the request's driver data, its mapping owned by the device
- * @rq: the request
- *
- * Every descriptor is checked against the profile as hardware would; a
- * violation is counted (and still executed, so the data shows the damage).
- * Return: BLK_STS_OK; BLK_STS_RESOURCE when the memory backend could not
- * allocate a page without sleeping; BLK_STS_IOERR for an address that does
- * not translate to memory (counted in engine_faults).
+/* Each descriptor checked as hardware would; a violation is only counted. */
+static void sgblk_engine_check(struct sgblk_dev *dev,
+			       const struct sgplan_profile *pl,
+			       const struct sgplan_desc *ds, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i = j) {
+		u32 len, bad = sgplan_check_run(pl, ds, i, n, &j, &len);
+
+		if (unlikely(bad))
+			sgblk_stat_add(dev, rule_violations, bad);
+	}
+}
+
+/*
+ * The memory backend's half of sgblk_engine_run(), out of line: the null
+ * backend, which moves nothing, would otherwise pay for its frame.
  */
-blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			      struct request *rq)
+static noinline blk_status_t sgblk_engine_move(struct sgblk_dev *dev,
+					       struct sgblk_cmd *cmd,
+					       struct request *rq)
 {
 	const struct sgplan_profile *pl = &dev->conf.profile.plan;
 	bool write = rq_data_dir(rq) == WRITE;
-	bool copy = dev->conf.backend == SGBLK_BACKEND_MEMORY;
 	u64 base = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	struct sgblk_store_cur cur = SGBLK_STORE_CUR_INIT;
 	unsigned int i, j, n = cmd->plan.ndescs;
 	blk_status_t sts = BLK_STS_OK;
 	int ret;
 
-	if (unlikely(cmd->owner != SGBLK_OWN_DEVICE))
-		sgblk_stat_inc(dev, own_violations);
-	if (unlikely(pl->max_descs && n > pl->max_descs))
-		sgblk_stat_inc(dev, rule_violations);
-	if (copy && write &&
-	    sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_STORE_EVERY])) {
+	if (write && sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_STORE_EVERY])) {
 		sgblk_stat_inc(dev, injected_store_failures);
 		return BLK_STS_RESOURCE;
-	}
-	/* The null backend moves nothing: its descriptors are only checked. */
-	if (!copy) {
-		for (i = 0; i < n; i = j) {
-			u32 len, bad = sgplan_check_run(pl, cmd->descs, i, n, &j, &len);
-
-			if (unlikely(bad))
-				sgblk_stat_add(dev, rule_violations, bad);
-		}
-		return BLK_STS_OK;
 	}
 	/* The store cursor stays valid for the whole request. */
 	rcu_read_lock();
@@ -166,4 +164,33 @@ blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	rcu_read_unlock();
 	return sts;
+}
+
+/**
+ * sgblk_engine_run - execute a mapped request's descriptors
+ * @dev: the device
+ * @cmd: the request's driver data, its mapping owned by the device
+ * @rq: the request
+ *
+ * Every descriptor is checked against the profile as hardware would; a
+ * violation is counted (and still executed, so the data shows the damage).
+ * The null backend only checks them.
+ * Return: BLK_STS_OK; BLK_STS_RESOURCE when the memory backend could not
+ * allocate a page without sleeping; BLK_STS_IOERR for an address that does
+ * not translate to memory (counted in engine_faults).
+ */
+blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			      struct request *rq)
+{
+	const struct sgplan_profile *pl = &dev->conf.profile.plan;
+	unsigned int n = cmd->plan.ndescs;
+
+	if (unlikely(cmd->owner != SGBLK_OWN_DEVICE))
+		sgblk_stat_inc(dev, own_violations);
+	if (unlikely(pl->max_descs && n > pl->max_descs))
+		sgblk_stat_inc(dev, rule_violations);
+	if (dev->conf.backend == SGBLK_BACKEND_MEMORY)
+		return sgblk_engine_move(dev, cmd, rq);
+	sgblk_engine_check(dev, pl, cmd->descs, n);
+	return BLK_STS_OK;
 }

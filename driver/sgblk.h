@@ -211,8 +211,9 @@ int sgblk_bcache_init(struct sgblk_dev *dev);
 void sgblk_bcache_exit(struct sgblk_dev *dev);
 unsigned int sgblk_bcache_size(const struct sgplan_profile *pl);
 void sgblk_bcache_drain(struct sgblk_dev *dev);
-void *sgblk_bounce_get(struct sgblk_dev *dev, dma_addr_t *dma);
-void sgblk_bounce_put(struct sgblk_dev *dev, void *va, dma_addr_t dma);
+unsigned int sgblk_bounce_get(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+			      unsigned int want);
+unsigned int sgblk_bounce_put(struct sgblk_dev *dev, struct sgblk_cmd *cmd);
 
 /* pci.c: PCI functions bound to sgblk, as DMA devices */
 int sgblk_pci_init(void);

@@ -69,16 +69,17 @@ struct sgblk_stats {
 	u64 h[SGBLK_NR_HISTS][SGBLK_HIST_BUCKETS];
 };
 
-#define sgblk_stat_add(dev, name, n) \
-	this_cpu_add((dev)->stats->c[SGBLK_STAT_##name], (n))
+/* By the stats pointer: a caller counting many keeps it in a register. */
+#define sgblk_stats_add(s, name, n) \
+	this_cpu_add((s)->c[SGBLK_STAT_##name], (n))
+#define sgblk_stat_add(dev, name, n) sgblk_stats_add((dev)->stats, name, n)
 #define sgblk_stat_inc(dev, name) sgblk_stat_add(dev, name, 1)
 
 static inline void sgblk_hist_add(struct sgblk_stats __percpu *s,
 				  enum sgblk_hist h, u64 v)
 {
-	unsigned int b = v ? min_t(unsigned int, fls64(v), SGBLK_HIST_BUCKETS - 1) : 0;
-
-	this_cpu_inc(s->h[h][b]);
+	/* fls64(0) is 0, bucket 0 */
+	this_cpu_inc(s->h[h][min_t(unsigned int, fls64(v), SGBLK_HIST_BUCKETS - 1)]);
 }
 
 u64 sgblk_stats_read(struct sgblk_stats __percpu *s, enum sgblk_stat i);
