@@ -555,8 +555,8 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
 }
 
 /*
- * A walk over the request's bytes, one page at a time.  Bounce descriptors
- * come in request order, so one walk serves all of a request's buffers.
+ * A walk over the request's bytes.  Bounce descriptors come in request
+ * order, so one walk serves all of a request's buffers.
  */
 struct sgblk_rq_cur {
 	struct request *rq;
@@ -571,6 +571,43 @@ static void sgblk_rq_cur_init(struct sgblk_rq_cur *c, struct request *rq)
 	c->bio = rq->bio;
 	c->it = rq->bio->bi_iter;
 	c->pos = 0;
+}
+
+/*
+ * The walk's next stretch that one kernel address reaches.  A bio_vec is
+ * physically contiguous, and so is the direct map where there is no
+ * highmem: there it is the whole rest of the bio_vec, else the rest of
+ * its page.
+ */
+static struct bio_vec sgblk_rq_cur_seg(const struct sgblk_rq_cur *c)
+{
+	if (IS_ENABLED(CONFIG_HIGHMEM))
+		return bio_iter_iovec(c->bio, c->it);
+	return mp_bvec_iter_bvec(c->bio->bi_io_vec, c->it);
+}
+
+static void *sgblk_seg_map(struct bio_vec *bv)
+{
+	if (IS_ENABLED(CONFIG_HIGHMEM))
+		return bvec_kmap_local(bv);
+	return bvec_virt(bv);
+}
+
+static void sgblk_seg_unmap(void *va)
+{
+	if (IS_ENABLED(CONFIG_HIGHMEM))
+		kunmap_local(va);
+}
+
+/* The reader's pages were written through the kernel's mapping. */
+static void sgblk_flush_dcache(const struct bio_vec *bv)
+{
+	unsigned long pfn = page_to_pfn(bv->bv_page);
+	unsigned int i = bv->bv_offset >> PAGE_SHIFT;
+	unsigned int end = (bv->bv_offset + bv->bv_len - 1) >> PAGE_SHIFT;
+
+	for (; i <= end; i++)
+		flush_dcache_page(pfn_to_page(pfn + i));
 }
 
 /**
@@ -591,6 +628,7 @@ static void sgblk_rq_copy(struct sgblk_rq_cur *c, void *buf, u32 len, u32 off,
 		sgblk_rq_cur_init(c, c->rq);
 	while (len) {
 		struct bio_vec bv;
+		void *va;
 		u32 n;
 
 		if (!c->it.bi_size) {
@@ -598,18 +636,20 @@ static void sgblk_rq_copy(struct sgblk_rq_cur *c, void *buf, u32 len, u32 off,
 			c->it = c->bio->bi_iter;
 			continue;
 		}
-		bv = bio_iter_iovec(c->bio, c->it);
+		bv = sgblk_rq_cur_seg(c);
 		if (c->pos < off) {
 			n = min(bv.bv_len, off - c->pos);
 		} else {
 			n = min(bv.bv_len, len);
 			bv.bv_len = n;
+			va = sgblk_seg_map(&bv);
 			if (to_buf) {
-				memcpy_from_bvec(buf, &bv);
+				memcpy(buf, va, n);
 			} else {
-				memcpy_to_bvec(&bv, buf);
-				flush_dcache_page(bv.bv_page);
+				memcpy(va, buf, n);
+				sgblk_flush_dcache(&bv);
 			}
+			sgblk_seg_unmap(va);
 			buf += n;
 			len -= n;
 		}
