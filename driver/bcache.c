@@ -121,7 +121,7 @@ unsigned int sgblk_bounce_get(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	unsigned int i = 0, got = 0;
 	unsigned long flags;
 
-	/* @want bounce descriptors lie ahead while got < want. */
+	/* want <= nbounce: while got < want, a bounce descriptor lies ahead */
 	spin_lock_irqsave(&c->lock, flags);
 	for (; got < want && c->n; i++) {
 		if (!(d[i].flags & SGPLAN_DESC_BOUNCE))

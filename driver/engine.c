@@ -3,8 +3,9 @@
  * The software DMA engine: executes a request's descriptors the way a
  * device would, reaching memory only through the DMA addresses in them
  * (DMA address -> physical address -> the direct map, or a page and
- * kmap_local), never through the request's own page pointers.  A wrong mapping or a wrong bounce
- * therefore moves the wrong bytes, and fio's verification sees it.
+ * kmap_local), never through the request's own page pointers.  A wrong
+ * mapping or a wrong bounce therefore moves the wrong bytes, and fio's
+ * verification sees it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
