@@ -34,18 +34,24 @@ sgblk_unload
 # writes that left their pattern in the cached buffers.
 sgblk_load capacity_mb=16 backend=null
 set_profile align-4k
-sum() {
+biogen() {
 	sgblk-ctl biogen --disk sgblk0 --source user --op "$1" --len 256k \
-		--bio-size 64k --iovec-layout 4096@512 --seed 5 --checksum --json ||
-		fail "biogen $1"
+		--bio-size 64k --iovec-layout 4096@512 --seed 5 --checksum --json \
+		>/tmp/27-biogen.json || fail "biogen $1"
 }
-want=$(sum read | sed -n 's/.*"user_checksum": *"\([^"]*\)".*/\1/p')
-[ -n "$want" ] || fail "no user_checksum from biogen"
+# a read; the checksum of the reader's buffer goes to $sum
+read_sum() {
+	biogen read
+	sum=$(sed -n 's/.*"user_checksum": *"\([^"]*\)".*/\1/p' /tmp/27-biogen.json)
+	[ -n "$sum" ] || fail "no user_checksum from biogen read"
+}
+read_sum
+want=$sum
 for i in 1 2 3; do
-	sum write >/dev/null
-	got=$(sum read | sed -n 's/.*"user_checksum": *"\([^"]*\)".*/\1/p')
-	[ "$got" = "$want" ] ||
-		fail "read $i: checksum $got, poisoned buffer $want: bounce data reached the reader"
+	biogen write
+	read_sum
+	[ "$sum" = "$want" ] ||
+		fail "read $i: checksum $sum, poisoned buffer $want: bounce data reached the reader"
 done
 expect_stat bounce_cached -gt 0
 expect_clean
