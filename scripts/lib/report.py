@@ -421,7 +421,9 @@ def main():
           "profiles\"); the counters below show which of them split or bounce in each job.",
           "The blk-mq ceiling is what null_blk, a blk-mq device that moves no data and maps "
           "nothing, reaches against the same bio-based reference (brd) in the same boot: "
-          "a goal above it is out of reach for any blk-mq driver, sgblk included."]
+          "a goal above it is out of reach for any blk-mq driver, sgblk included. "
+          "For a memory device the true ceiling is lower still: it must also copy what "
+          "brd copies (`make profile` gives that copy's cost)."]
     if above_ceiling:
         L[-1] += " Goals marked \"above the blk-mq ceiling\" are such goals."
     if missed and rows["icount"]:
