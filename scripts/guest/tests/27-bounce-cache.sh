@@ -12,7 +12,10 @@ set_profile align-4k
 fio_verify /dev/sgblk0 --rw=randrw $(workload_opts misaligned) ||
 	fail "verify through cached bounce buffers"
 note "$(grep -E '^(bounce_descs|bounce_cached) ' "$DBG/sgblk0/stats" | tr '\n' ' ')"
-expect_stat bounce_cached -gt 0
+# swiotlb=force copies a buffer of a page or more into page-aligned slots,
+# where align-4k need not bounce; the dma28 stage bounces on every backend.
+[ "$(sed -n 's/^backend: //p' "$DBG/sgblk0/dma")" = swiotlb ] ||
+	expect_stat bounce_cached -gt 0
 expect_clean
 
 # A switch destroys the old pool: the caches must have given everything back.
@@ -29,11 +32,11 @@ expect_clean
 sgblk_unload
 
 # The null backend reads nothing back from a bounce buffer, cached or not:
-# a read of 4 KiB iovecs 512 bytes into their pages (every one bounced
-# under align-4k) leaves the reader's poisoned buffer as it was, right after
-# writes that left their pattern in the cached buffers.
-sgblk_load capacity_mb=16 backend=null
-set_profile align-4k
+# a read (every byte bounced under a 24-bit mask, on every backend) leaves
+# the reader's poisoned buffer as it was, right after writes that left their
+# pattern in the cached buffers.
+sgblk_load capacity_mb=16 backend=null profile=none
+set_profile "dma_mask_bits=24"
 biogen() {
 	sgblk-ctl biogen --disk sgblk0 --source user --op "$1" --len 256k \
 		--bio-size 64k --iovec-layout 4096@512 --seed 5 --checksum --json \
