@@ -49,6 +49,9 @@ verify_clean() {
 }
 
 sgblk_load capacity_mb=64
+# One fio I/O per request: a failed request holding two merged I/Os would
+# count once in sgblk and twice in fio.
+echo 2 >/sys/block/sgblk0/queue/nomerges || fail "nomerges"
 fio_verify /dev/sgblk0 --bs=64k --size=32M || fail "prefill"
 
 # 1. Every 10th request fails: exactly 1 in 10.  (fio does not count a
