@@ -92,6 +92,12 @@ sgblk_stat() {
 	awk -v k="$1" '$1 == k { print $2 }' "$DBG/${2:-sgblk0}/stats"
 }
 
+# dma_backend [DISK]: how the disk's DMA is mapped (direct, swiotlb, iommu),
+# from its debugfs dma file.
+dma_backend() {
+	sed -n 's/^backend: //p' "$DBG/${1:-sgblk0}/dma"
+}
+
 # expect_stat NAME OP VALUE [DISK]: assert a counter, e.g. expect_stat errors -eq 0
 expect_stat() {
 	v=$(sgblk_stat "$1" "$4")

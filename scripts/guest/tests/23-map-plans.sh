@@ -13,7 +13,7 @@
 
 map_iter_expected || skip "no map=iter on $KVER (needs 7.x's blk_rq_dma_map_iter_*)"
 sgblk_load capacity_mb=64
-backend=$(sed -n 's/^backend: //p' "$DBG/sgblk0/dma")
+backend=$(dma_backend)
 [ "$backend" = direct ] || skip "DMA addresses are physical only with dma-direct, not $backend"
 BUF=/tmp/plan-buf
 dd if=/dev/zero of=$BUF bs=1M count=4 2>/dev/null || fail "make $BUF"

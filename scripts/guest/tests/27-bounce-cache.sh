@@ -14,7 +14,7 @@ fio_verify /dev/sgblk0 --rw=randrw $(workload_opts misaligned) ||
 note "$(grep -E '^(bounce_descs|bounce_cached) ' "$DBG/sgblk0/stats" | tr '\n' ' ')"
 # swiotlb=force copies a buffer of a page or more into page-aligned slots,
 # where align-4k need not bounce; the dma28 stage bounces on every backend.
-[ "$(sed -n 's/^backend: //p' "$DBG/sgblk0/dma")" = swiotlb ] ||
+[ "$(dma_backend)" = swiotlb ] ||
 	expect_stat bounce_cached -gt 0
 expect_clean
 
