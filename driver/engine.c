@@ -81,7 +81,6 @@ static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 	while (len) {
 		phys_addr_t phys;
 		unsigned int n;
-		void *va;
 		int ret;
 
 		if (!sgblk_dma_to_phys(dev, addr, &phys))
@@ -92,8 +91,9 @@ static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 			ret = sgblk_store_copy(&dev->store, cur, pos,
 					       phys_to_virt(phys), n, write);
 		} else {
+			void *va = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+
 			n = min_t(u32, len, PAGE_SIZE - offset_in_page(phys));
-			va = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
 			ret = sgblk_store_copy(&dev->store, cur, pos,
 					       va + offset_in_page(phys), n, write);
 			kunmap_local(va);
