@@ -25,7 +25,9 @@ counts() { grep -E '^(requests|batched_requests|batched_completions|requeues|poo
 # One at a time (the data written first by a batched fill, then read back
 # one by one): whether the kernel plugs a single request differs (6.12's
 # io_uring does, 6.1's and 7.3's do not), so only the counts are shown.
+# No merges: two adjacent reads, rare as they are, would be one request.
 set_profile none
+echo 2 >/sys/block/sgblk0/queue/nomerges || fail "nomerges"
 uring fill --rw write --ios 4096 -d 32 --submit-batch 16
 reset_stats
 uring single --rw randread --no-fill --ios 2000 -d 4 --submit-batch 1 --complete-batch 1
