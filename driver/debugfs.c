@@ -27,6 +27,8 @@
  *   dma             the DMA device, "key: value" per line (see dma.c)
  *   store_pages     pages held by the memory backend
  * Every file is root-only; a bad write returns -EINVAL and changes nothing.
+ * blk-mq's own debugfs (block/<disk>/hctxN/busy) shows, with each request,
+ * where sgblk holds it (sgblk_debugfs_show_rq()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -277,6 +279,37 @@ void sgblk_debugfs_remove(struct sgblk_dev *dev)
 	debugfs_remove_recursive(dev->dbg);
 	dev->dbg = NULL;
 }
+
+#ifdef CONFIG_BLK_DEBUG_FS
+/**
+ * sgblk_debugfs_show_rq - sgblk's part of a request in blk-mq's debugfs
+ * @m: the busy (or dispatch, requeue_list) file being read
+ * @rq: a request
+ *
+ * Where sgblk holds a request tells a lost one from a slow one: mapped,
+ * dropped by fault injection (the timeout ends it), on a poll list (only
+ * ->poll ends it), waiting for its completion timer, or retried for want
+ * of mapping space, bounce buffers or store pages.
+ */
+void sgblk_debugfs_show_rq(struct seq_file *m, struct request *rq)
+{
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	u64 since = READ_ONCE(cmd->wait_since);
+
+	seq_printf(m, ", .sgblk={%s", cmd->owner == SGBLK_OWN_DEVICE ?
+		   "mapped" : "unmapped");
+	if (READ_ONCE(cmd->dropped))
+		seq_puts(m, ", dropped");
+	if (READ_ONCE(cmd->polled))
+		seq_puts(m, ", poll_list");
+	if (hrtimer_is_queued(&cmd->timer))
+		seq_puts(m, ", timer");
+	if (since)
+		seq_printf(m, ", waiting %llu ms",
+			   div_u64(ktime_get_ns() - since, NSEC_PER_MSEC));
+	seq_putc(m, '}');
+}
+#endif
 
 void sgblk_debugfs_init(void)
 {

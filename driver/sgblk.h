@@ -84,6 +84,7 @@ enum sgblk_owner {
  * @owner: mapping ownership state
  * @status: completion status
  * @dropped: fault injection lost this request: only the timeout ends it
+ * @polled: on its poll queue's list, for ->poll to end
  * @wait_since: when this request first had to wait for a DMA mapping,
  *	bounce buffers or store pages (0: it has not, or it since went through)
  * @timer: modelled latency for completion=timer
@@ -104,6 +105,7 @@ struct sgblk_cmd {
 	enum sgblk_owner owner;
 	blk_status_t status;
 	bool dropped;
+	bool polled;
 	u64 wait_since;
 	struct hrtimer timer;
 	struct sgblk_dev *dev;
@@ -231,6 +233,9 @@ void sgblk_debugfs_init(void);
 void sgblk_debugfs_exit(void);
 void sgblk_debugfs_add(struct sgblk_dev *dev);
 void sgblk_debugfs_remove(struct sgblk_dev *dev);
+#ifdef CONFIG_BLK_DEBUG_FS
+void sgblk_debugfs_show_rq(struct seq_file *m, struct request *rq);
+#endif
 
 /* configfs.c */
 int sgblk_configfs_init(void);

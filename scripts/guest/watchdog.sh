@@ -35,7 +35,9 @@ wd_report() {
 			/sys/kernel/debug/block/"$_d"/hctx*/state \
 			/sys/kernel/debug/block/"$_d"/hctx*/dispatch \
 			/sys/kernel/debug/block/"$_d"/hctx*/busy; do
-			[ -s "$_f" ] && sed "s|^|${_f#/sys/kernel/debug/block/}: |" "$_f" | head -n 20
+			# debugfs files show size 0: read them to know
+			[ -r "$_f" ] && sed "s|^|${_f#/sys/kernel/debug/block/}: |" "$_f" 2>/dev/null |
+				head -n 20
 		done
 	done
 }
