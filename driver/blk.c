@@ -167,7 +167,6 @@ static blk_status_t sgblk_issue(struct blk_mq_hw_ctx *hctx, struct request *rq,
 
 		spin_lock(&sq->lock);
 		list_add_tail(&rq->queuelist, &sq->poll_list);
-		WRITE_ONCE(cmd->polled, true);
 		spin_unlock(&sq->lock);
 		return BLK_STS_OK;
 	}
@@ -225,10 +224,7 @@ static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	list_splice_init(&sq->poll_list, &done);
 	spin_unlock(&sq->lock);
 	list_for_each_entry_safe(rq, next, &done, queuelist) {
-		struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
-
 		list_del_init(&rq->queuelist);
-		WRITE_ONCE(cmd->polled, false);
 		sgblk_finish(rq, iob);
 		n++;
 	}

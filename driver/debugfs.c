@@ -300,7 +300,9 @@ void sgblk_debugfs_show_rq(struct seq_file *m, struct request *rq)
 		   "mapped" : "unmapped");
 	if (READ_ONCE(cmd->dropped))
 		seq_puts(m, ", dropped");
-	if (READ_ONCE(cmd->polled))
+	/* Started on a poll queue and not lost: on its list, or about to be. */
+	if (rq->mq_hctx->type == HCTX_TYPE_POLL && !READ_ONCE(cmd->dropped) &&
+	    blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT)
 		seq_puts(m, ", poll_list");
 	if (hrtimer_is_queued(&cmd->timer))
 		seq_puts(m, ", timer");

@@ -84,7 +84,6 @@ enum sgblk_owner {
  * @owner: mapping ownership state
  * @status: completion status
  * @dropped: fault injection lost this request: only the timeout ends it
- * @polled: on its poll queue's list, for ->poll to end
  * @wait_since: when this request first had to wait for a DMA mapping,
  *	bounce buffers or store pages (0: it has not, or it since went through)
  * @timer: modelled latency for completion=timer
@@ -105,7 +104,6 @@ struct sgblk_cmd {
 	enum sgblk_owner owner;
 	blk_status_t status;
 	bool dropped;
-	bool polled;
 	u64 wait_since;
 	struct hrtimer timer;
 	struct sgblk_dev *dev;
