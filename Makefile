@@ -26,9 +26,10 @@
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
 #   make test-full  make test, then make test-debug (not in CI: too long)
-#   make test-debug the guest suite on the debug kernel (KASAN, lockdep,
-#                   DMA-API debug, kmemleak, UBSAN; scripts/debug-kernel/build
-#                   builds it under build/ first, about 20 minutes)
+#   make test-debug the guest suite on the debug kernels (KASAN, lockdep,
+#                   DMA-API debug, kmemleak, UBSAN), 6.12 and 7.3 (DEBUG_KVERS=
+#                   picks: "7.3"); scripts/debug-kernel/build builds each
+#                   under build/ first, once (hours on two CPUs)
 #   make clean      (keeps build/trixie-root, the newest kernels' build root)
 # sgblk is a test driver with fault-injection and corruption knobs: never load
 # it on a production host.
@@ -110,14 +111,19 @@ stress: all
 test-full: all
 	@scripts/test-full
 
-# The debug kernel's release names only the flavour; its module lands in
-# build/kmod/<release> like any other.  No host tests: make test runs them.
+# The debug kernels: DEBUG_KVERS picks the series [6.12 7.3], each built (or
+# reused) by scripts/debug-kernel/build first, then one run of the suite
+# boots them all (one summary).  A debug kernel's module lands in
+# build/kmod/<release> like any other (7.3's built in the trixie root, as
+# scripts/lib/kernels says).  No host tests: make test runs them.
 # The checkers slow the guest several-fold: long timeouts; kasan_multi_shot
 # reports every KASAN finding, log_buf_len keeps each test's kernel log.
 test-debug: tools
-	@set -e; rel=$$(scripts/debug-kernel/build); \
-	$(MAKE) -s modules KVER=$$rel; \
-	KVER=$$rel SGBLK_HOST_TESTS=0 SGBLK_EXTRA_APPEND="kasan_multi_shot log_buf_len=8M" \
+	@set -e; rels=; for s in $(or $(DEBUG_KVERS),6.12 7.3); do \
+		rel=$$(scripts/debug-kernel/build $$s); rels="$$rels $$rel"; \
+	done; \
+	$(MAKE) -s modules KVERS="$$rels"; \
+	KVERS="$$rels" SGBLK_HOST_TESTS=0 SGBLK_EXTRA_APPEND="kasan_multi_shot log_buf_len=8M" \
 		SGBLK_VM_TIMEOUT=$${SGBLK_VM_TIMEOUT:-7200} SGBLK_SWIOTLB_TIMEOUT=$${SGBLK_SWIOTLB_TIMEOUT:-3600} \
 		scripts/run-tests $(if $(TESTS),'$(TESTS)')
 
