@@ -163,6 +163,9 @@ dkms-remove:
 	rm -rf /usr/src/sgblk-$(VERSION)
 
 # The trixie build root (scripts/setup) holds the newest guest kernels: kept.
+# Nothing is removed while anything is mounted under build/ (rm -rf would
+# empty it: a bind of /dev, say), and rm never leaves build/'s file system.
 clean:
-	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' -exec rm -rf {} + 2>/dev/null || true
+	scripts/lib/mounts check $(BUILD)
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' -exec rm -rf --one-file-system {} + 2>/dev/null || true
 	$(MAKE) -s -C userspace clean
