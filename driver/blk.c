@@ -59,12 +59,21 @@ static bool sgblk_inject_drop(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	return true;
 }
 
-/* Map, plan and execute one read or write. */
+/*
+ * Map, plan and execute one read or write.  *@dropped: fault injection lost
+ * it, and only the timeout ends it (decided here, before anyone else can
+ * see the request).
+ */
 static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-				struct request *rq)
+				struct request *rq, bool *dropped)
 {
 	blk_status_t sts;
 
+	if (unlikely(READ_ONCE(dev->dma_gone))) {
+		sgblk_stat_inc(dev, dma_dev_gone);
+		cmd->status = BLK_STS_IOERR;
+		return BLK_STS_OK;
+	}
 	if (sgblk_inject_error(dev)) {
 		cmd->status = BLK_STS_IOERR;
 		return BLK_STS_OK;
@@ -76,6 +85,7 @@ static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		/* Mapped and planned: it counts, like any accepted request. */
 		sgblk_dma_account(dev, cmd, rq);
 		sgblk_account_rq(dev, rq);
+		*dropped = true;
 		return BLK_STS_OK;
 	}
 	sts = sgblk_engine_run(dev, cmd, rq);
@@ -131,20 +141,25 @@ static blk_status_t sgblk_issue(struct blk_mq_hw_ctx *hctx, struct request *rq,
 	struct sgblk_dev *dev = hctx->queue->queuedata;
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	blk_status_t sts = BLK_STS_OK;
+	bool dropped = false;
 
 	blk_mq_start_request(rq);
 	cmd->status = BLK_STS_OK;
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
-		sts = sgblk_do_rw(dev, cmd, rq);
+		sts = sgblk_do_rw(dev, cmd, rq, &dropped);
 		if (sts == BLK_STS_RESOURCE) {
 			sgblk_stat_inc(dev, requeues);
 			return sts;
 		}
 		if (sts != BLK_STS_OK)
 			cmd->status = sts;
-		if (unlikely(READ_ONCE(cmd->dropped)))
+		/*
+		 * A dropped request belongs to the timeout handler from here
+		 * on: the decision was latched above, cmd is not read again.
+		 */
+		if (unlikely(dropped))
 			return BLK_STS_OK;
 		break;
 	case REQ_OP_DISCARD:
@@ -220,8 +235,14 @@ static int sgblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	LIST_HEAD(done);
 	int n = 0;
 
+	/*
+	 * Marked complete under the lock, as null_blk does: the timeout
+	 * handler, which takes the same lock, then leaves them to us.
+	 */
 	spin_lock(&sq->lock);
 	list_splice_init(&sq->poll_list, &done);
+	list_for_each_entry(rq, &done, queuelist)
+		blk_mq_set_request_complete(rq);
 	spin_unlock(&sq->lock);
 	list_for_each_entry_safe(rq, next, &done, queuelist) {
 		list_del_init(&rq->queuelist);
@@ -236,26 +257,53 @@ static void sgblk_complete(struct request *rq)
 	sgblk_finish(rq, NULL);
 }
 
+/*
+ * A request on a poll queue's list that nobody reaps (the submitter stopped
+ * polling): taken off the list here unless ->poll already took it.
+ * Return: true if it is the caller's to end.
+ */
+static bool sgblk_poll_timeout(struct request *rq)
+{
+	struct sgblk_queue *sq = rq->mq_hctx->driver_data;
+	bool mine;
+
+	spin_lock(&sq->lock);
+	mine = !blk_mq_request_completed(rq);
+	if (mine)
+		list_del_init(&rq->queuelist);
+	spin_unlock(&sq->lock);
+	return mine;
+}
+
 /**
  * sgblk_timeout - blk-mq timeout handler
  * @rq: the request that has been in flight for the queue's io_timeout
  *
- * A request lost by fault injection is ended here with BLK_STS_TIMEOUT,
- * after its DMA teardown.  Any other request is still being worked on (a
- * long completion_nsec, a poll queue nobody polls), so its timer restarts.
+ * Two kinds of request are ended here with BLK_STS_TIMEOUT, after their
+ * DMA teardown: one lost by fault injection, and one waiting on a poll
+ * queue that nobody polls (its submitter stopped reaping; as null_blk and
+ * nvme do, or a profile switch, power-off or rmmod would wait for it
+ * forever).  Any other request is still being worked on (a long
+ * completion_nsec), so its timer restarts.
  *
- * Return: BLK_EH_DONE for a lost request, else BLK_EH_RESET_TIMER.
+ * Return: BLK_EH_DONE for a request ended (or being ended by ->poll), else
+ * BLK_EH_RESET_TIMER.
  */
 static enum blk_eh_timer_return sgblk_timeout(struct request *rq)
 {
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
-	if (!READ_ONCE(cmd->dropped)) {
+	if (READ_ONCE(cmd->dropped)) {
+		WRITE_ONCE(cmd->dropped, false);
+	} else if (rq->mq_hctx->type == HCTX_TYPE_POLL) {
+		if (!sgblk_poll_timeout(rq))
+			return BLK_EH_DONE;
+		sgblk_stat_inc(cmd->dev, poll_timeouts);
+	} else {
 		sgblk_stat_inc(cmd->dev, timeout_rearms);
 		return BLK_EH_RESET_TIMER;
 	}
 	sgblk_stat_inc(cmd->dev, timeouts);
-	WRITE_ONCE(cmd->dropped, false);
 	cmd->status = BLK_STS_TIMEOUT;
 	blk_mq_complete_request(rq);
 	return BLK_EH_DONE;
@@ -296,14 +344,15 @@ static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			      unsigned int hctx_idx, sgblk_numa_node_t numa_node)
 {
 	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct sgblk_dev *dev = set->driver_data;
+	unsigned int n = dev->conf.sgl_entries;
 
-	cmd->dev = set->driver_data;
+	cmd->dev = dev;
 	cmd->owner = SGBLK_OWN_UNMAPPED;
-	cmd->sgl = kcalloc_node(SGBLK_MAX_SEGMENTS, sizeof(*cmd->sgl),
-				GFP_KERNEL, numa_node);
+	cmd->sgl = kcalloc_node(n, sizeof(*cmd->sgl), GFP_KERNEL, numa_node);
 	/* One spare: sgblk_map_iter() catches a request with too many. */
-	cmd->segs = kcalloc_node(SGBLK_MAX_SEGMENTS + 1, sizeof(*cmd->segs),
-				 GFP_KERNEL, numa_node);
+	cmd->segs = kcalloc_node(n + 1, sizeof(*cmd->segs), GFP_KERNEL,
+				 numa_node);
 	cmd->descs = kvcalloc(SGBLK_RING_DESCS, sizeof(*cmd->descs), GFP_KERNEL);
 	cmd->bounce_va = kvcalloc(SGBLK_RING_DESCS, sizeof(*cmd->bounce_va),
 				  GFP_KERNEL);
@@ -311,7 +360,7 @@ static int sgblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 		sgblk_exit_request(set, rq, hctx_idx);
 		return -ENOMEM;
 	}
-	sg_init_table(cmd->sgl, SGBLK_MAX_SEGMENTS);
+	sg_init_table(cmd->sgl, n);
 	sgblk_hrtimer_setup(&cmd->timer, sgblk_timer_fn);
 	return 0;
 }
@@ -379,33 +428,46 @@ static void sgblk_dev_qlimits(struct sgblk_dev *dev,
  *
  * The queue is frozen for the switch: requests in flight complete under the
  * old profile, later ones start under the new one; the switch itself
- * fails or loses none.
- * Return: 0, or a negative errno with the old profile, its limits and its
- * bounce pool still active.
+ * fails or loses none.  The limits update starts before the freeze: the
+ * kernel takes the queue's limits lock, then freezes (6.14+ sysfs stores),
+ * and so does this.
+ * Return: 0, or a negative errno (-ENODEV: the DMA device is gone) with the
+ * old profile, its limits and its bounce pool still active.
  */
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 {
 	struct request_queue *q = dev->disk->queue;
 	struct sgblk_qlimits lim = { };
-	struct dma_pool *pool;
+	struct sgblk_lim_update u;
+	struct sgblk_pool next;
 	unsigned int memflags;
 	int ret;
 
 	mutex_lock(&dev->profile_lock);
+	if (dev->dma_gone) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	sgblk_limits_start(q, &u);
 	memflags = sgblk_freeze_queue(q);
-	ret = sgblk_dma_prepare(dev, p, &pool);
-	if (ret)
-		goto out;
-	sgblk_dev_qlimits(dev, p, &lim);
-	ret = sgblk_update_limits(q, &lim);
+	ret = sgblk_dma_prepare(dev, p, &next);
 	if (ret) {
-		sgblk_dma_abort(dev, pool);
+		sgblk_limits_cancel(q);
 		goto out;
 	}
-	sgblk_dma_commit(dev, p, pool);
+	sgblk_dev_qlimits(dev, p, &lim);
+	ret = sgblk_limits_commit(q, &u, &lim);
+	if (ret) {
+		sgblk_dma_abort(dev, &next);
+		goto out;
+	}
+	sgblk_dma_commit(dev, p, &next);
+	spin_lock(&dev->conf_lock);
 	dev->conf.profile = *p;
+	spin_unlock(&dev->conf_lock);
 out:
 	sgblk_unfreeze_queue(q, memflags);
+unlock:
 	mutex_unlock(&dev->profile_lock);
 	return ret;
 }
@@ -432,19 +494,79 @@ int sgblk_set_map(struct sgblk_dev *dev, enum sgblk_map map)
 		return ret;
 	mutex_lock(&dev->profile_lock);
 	memflags = sgblk_freeze_queue(q);
+	spin_lock(&dev->conf_lock);
 	dev->conf.map = map;
+	spin_unlock(&dev->conf_lock);
 	sgblk_unfreeze_queue(q, memflags);
 	mutex_unlock(&dev->profile_lock);
 	return 0;
 }
 
 /**
- * sgblk_blk_create - set up DMA, the tag set and register the disk
+ * sgblk_conf_read - the active profile and mapping path, for readers
+ *	outside the I/O path
+ * @dev: the device
+ * @p: filled in with the profile, unless NULL
+ * @map: filled in with the path, unless NULL
+ *
+ * Never waits on a profile switch's freeze: a reader (configfs, debugfs;
+ * some world-readable) cannot stall the writers behind it.
+ */
+void sgblk_conf_read(struct sgblk_dev *dev, struct sgblk_profile *p,
+		     enum sgblk_map *map)
+{
+	spin_lock(&dev->conf_lock);
+	if (p)
+		*p = dev->conf.profile;
+	if (map)
+		*map = dev->conf.map;
+	spin_unlock(&dev->conf_lock);
+}
+
+/**
+ * sgblk_blk_stop - the disk's DMA device is being removed (PCI hot-remove)
+ * @dev: the disk; the device's remove() is running, so it still has its
+ *	DMA ops, and the disk exists until its claim on the device is released
+ *
+ * As nvme-pci's remove: the disk is marked dead, so new I/O fails at once;
+ * requests blk-mq retries fail (dma_dev_gone); those in flight drain
+ * (completed, or ended by their timeout); then the bounce pool is
+ * destroyed through the device's own DMA ops and its IOMMU domain is
+ * forgotten.  The disk stays, failing all I/O, until it is powered off or
+ * removed; profile switches are refused.
+ */
+void sgblk_blk_stop(struct sgblk_dev *dev)
+{
+	struct request_queue *q;
+	unsigned int memflags;
+
+	mutex_lock(&dev->profile_lock);
+	WRITE_ONCE(dev->dma_gone, true);
+	/* No disk yet (still being created): nothing can be in flight. */
+	if (!dev->disk) {
+		sgblk_dma_stop(dev);
+		goto out;
+	}
+	q = dev->disk->queue;
+	blk_mark_disk_dead(dev->disk);
+	memflags = sgblk_freeze_queue(q);
+	sgblk_dma_stop(dev);
+	sgblk_unfreeze_queue(q, memflags);
+out:
+	mutex_unlock(&dev->profile_lock);
+}
+
+/**
+ * sgblk_blk_alloc - set up DMA, the tag set and the disk, not yet added
  * @dev: the device, its conf filled in
  *
+ * Everything that can fail for want of memory or a DMA device happens
+ * here, before any disk is visible: module init allocates every device
+ * first and adds the disks last (sgblk_blk_add()), so a failure never has
+ * to delete a disk whose partition scan is still closing it.
  * Return: 0 or a negative errno; nothing is left allocated on failure.
  */
-int sgblk_blk_create(struct sgblk_dev *dev)
+int sgblk_blk_alloc(struct sgblk_dev *dev)
 {
 	struct blk_mq_tag_set *set = &dev->tag_set;
 	struct sgblk_qlimits lim = { };
@@ -452,6 +574,7 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	int ret;
 
 	mutex_init(&dev->profile_lock);
+	spin_lock_init(&dev->conf_lock);
 	dev->stats = alloc_percpu(struct sgblk_stats);
 	if (!dev->stats)
 		return -ENOMEM;
@@ -482,16 +605,12 @@ int sgblk_blk_create(struct sgblk_dev *dev)
 	disk->private_data = dev;
 	snprintf(disk->disk_name, DISK_NAME_LEN, SGBLK_NAME "%d", dev->index);
 	set_capacity(disk, dev->conf.capacity_mb << (20 - SECTOR_SHIFT));
+	/* Under the lock sgblk_blk_stop() reads it with. */
+	mutex_lock(&dev->profile_lock);
 	dev->disk = disk;
-	ret = add_disk(disk);
-	if (ret)
-		goto err_disk;
-	sgblk_debugfs_add(dev);
+	mutex_unlock(&dev->profile_lock);
 	return 0;
 
-err_disk:
-	dev->disk = NULL;
-	put_disk(disk);
 err_tagset:
 	blk_mq_free_tag_set(set);
 err_dma:
@@ -499,6 +618,37 @@ err_dma:
 err_stats:
 	free_percpu(dev->stats);
 	return ret;
+}
+
+/**
+ * sgblk_blk_add - add the disk of a device from sgblk_blk_alloc()
+ * @dev: the device
+ *
+ * Return: 0, or a negative errno with the device as sgblk_blk_alloc() left
+ * it (sgblk_blk_free() frees it).
+ */
+int sgblk_blk_add(struct sgblk_dev *dev)
+{
+	int ret = add_disk(dev->disk);
+
+	if (ret)
+		return ret;
+	sgblk_debugfs_add(dev);
+	return 0;
+}
+
+/*
+ * Free a device from sgblk_blk_alloc() whose disk was never added.  The
+ * DMA device goes first: until it is released, a PCI remove may stop the
+ * disk (sgblk_blk_stop()).
+ */
+void sgblk_blk_free(struct sgblk_dev *dev)
+{
+	sgblk_dma_exit(dev);
+	put_disk(dev->disk);
+	dev->disk = NULL;
+	blk_mq_free_tag_set(&dev->tag_set);
+	free_percpu(dev->stats);
 }
 
 void sgblk_blk_destroy(struct sgblk_dev *dev)

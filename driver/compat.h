@@ -278,14 +278,32 @@ static inline struct gendisk *sgblk_alloc_disk(struct blk_mq_tag_set *set,
 	return blk_mq_alloc_disk(set, &lim, queuedata);
 }
 
-/* The caller has frozen the queue. */
-static inline int sgblk_update_limits(struct request_queue *q,
+/*
+ * A limits update in three steps, in the kernel's lock order (6.14+ sysfs
+ * stores take the limits lock, then freeze): start (takes the limits
+ * lock) before freezing the queue; commit or cancel (drops it) while frozen.
+ */
+struct sgblk_lim_update {
+	struct queue_limits lim;
+};
+
+static inline void sgblk_limits_start(struct request_queue *q,
+				      struct sgblk_lim_update *u)
+{
+	u->lim = queue_limits_start_update(q);
+}
+
+static inline int sgblk_limits_commit(struct request_queue *q,
+				      struct sgblk_lim_update *u,
 				      const struct sgblk_qlimits *l)
 {
-	struct queue_limits lim = queue_limits_start_update(q);
+	sgblk_fill_limits(&u->lim, l);
+	return queue_limits_commit_update(q, &u->lim);
+}
 
-	sgblk_fill_limits(&lim, l);
-	return queue_limits_commit_update(q, &lim);
+static inline void sgblk_limits_cancel(struct request_queue *q)
+{
+	queue_limits_cancel_update(q);
 }
 
 /*
@@ -347,12 +365,26 @@ static inline struct gendisk *sgblk_alloc_disk(struct blk_mq_tag_set *set,
 	return disk;
 }
 
-/* The caller has frozen the queue. */
-static inline int sgblk_update_limits(struct request_queue *q,
+/* 6.1 has no limits lock: the update is the setters, with the queue frozen. */
+struct sgblk_lim_update {
+	int unused;
+};
+
+static inline void sgblk_limits_start(struct request_queue *q,
+				      struct sgblk_lim_update *u)
+{
+}
+
+static inline int sgblk_limits_commit(struct request_queue *q,
+				      struct sgblk_lim_update *u,
 				      const struct sgblk_qlimits *l)
 {
 	sgblk_set_limits(q, l);
 	return 0;
+}
+
+static inline void sgblk_limits_cancel(struct request_queue *q)
+{
 }
 
 /* 6.1: blkdev_get_by_dev() hands out the block_device; blkdev_put closes. */

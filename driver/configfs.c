@@ -172,11 +172,16 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
 		ret = sysfs_emit(page, "%llu\n", c->completion_nsec);
 		break;
 	case SGBLK_CFS_PROFILE:
-		/* A live disk's profile may have been changed in debugfs. */
+		/*
+		 * A live disk's profile may have been changed in debugfs; read
+		 * without waiting on a switch's freeze (this file is world
+		 * readable, and sgblk_cfs_lock is held).
+		 */
 		if (cd->dev) {
-			mutex_lock(&cd->dev->profile_lock);
-			ret = sysfs_emit(page, "%s\n", cd->dev->conf.profile.name);
-			mutex_unlock(&cd->dev->profile_lock);
+			struct sgblk_profile p;
+
+			sgblk_conf_read(cd->dev, &p, NULL);
+			ret = sysfs_emit(page, "%s\n", p.name);
 		} else {
 			ret = sysfs_emit(page, "%s\n", c->profile.name);
 		}
@@ -187,9 +192,10 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
 	case SGBLK_CFS_MAP:
 		/* As profile: debugfs may have switched a live disk. */
 		if (cd->dev) {
-			mutex_lock(&cd->dev->profile_lock);
-			ret = sysfs_emit(page, "%s\n", sgblk_map_str(cd->dev->conf.map));
-			mutex_unlock(&cd->dev->profile_lock);
+			enum sgblk_map map;
+
+			sgblk_conf_read(cd->dev, NULL, &map);
+			ret = sysfs_emit(page, "%s\n", sgblk_map_str(map));
 		} else {
 			ret = sysfs_emit(page, "%s\n", sgblk_map_str(c->map));
 		}

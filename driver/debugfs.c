@@ -115,11 +115,10 @@ DEFINE_SHOW_ATTRIBUTE(sgblk_dbg_hist);
 
 static int sgblk_profile_show_one(struct seq_file *m, void *unused)
 {
-	struct sgblk_dev *dev = m->private;
+	struct sgblk_profile p;
 
-	mutex_lock(&dev->profile_lock);
-	sgblk_profile_show(m, &dev->conf.profile);
-	mutex_unlock(&dev->profile_lock);
+	sgblk_conf_read(m->private, &p, NULL);
+	sgblk_profile_show(m, &p);
 	return 0;
 }
 
@@ -141,9 +140,7 @@ static ssize_t sgblk_profile_write(struct file *file, const char __user *ubuf,
 	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	mutex_lock(&dev->profile_lock);
-	p = dev->conf.profile;
-	mutex_unlock(&dev->profile_lock);
+	sgblk_conf_read(dev, &p, NULL);
 	ret = sgblk_profile_parse(buf, &p);
 	kfree(buf);
 	if (ret)
@@ -163,11 +160,10 @@ static const struct file_operations sgblk_profile_fops = {
 
 static int sgblk_map_show(struct seq_file *m, void *unused)
 {
-	struct sgblk_dev *dev = m->private;
+	enum sgblk_map map;
 
-	mutex_lock(&dev->profile_lock);
-	seq_printf(m, "%s\n", sgblk_map_str(dev->conf.map));
-	mutex_unlock(&dev->profile_lock);
+	sgblk_conf_read(m->private, NULL, &map);
+	seq_printf(m, "%s\n", sgblk_map_str(map));
 	return 0;
 }
 

@@ -174,9 +174,38 @@ static void sgblk_dma_dev_put(struct sgblk_dev *dev)
 	dev->dmadev = NULL;
 }
 
+static const char *sgblk_domain_str(const struct iommu_domain *dom)
+{
+	if (!dom)
+		return "none";
+	switch (dom->type) {
+	case IOMMU_DOMAIN_IDENTITY:
+		return "identity";
+	case IOMMU_DOMAIN_DMA:
+		return "dma";
+	case IOMMU_DOMAIN_DMA_FQ:
+		return "dma-fq";
+	default:
+		return "other";
+	}
+}
+
+/* What debugfs dma shows of the DMA device: fixed when it is looked up. */
+static void sgblk_dma_names(struct sgblk_dev *dev)
+{
+	const struct iommu_domain *dom = dev->iommu;
+
+	dev->backend_name = "direct";
+	if (dom && (dom->type & __IOMMU_DOMAIN_DMA_API))
+		dev->backend_name = "iommu";
+	else if (is_swiotlb_force_bounce(sgblk_dma_dev(dev)))
+		dev->backend_name = "swiotlb";
+	dev->domain_name = sgblk_domain_str(dom);
+}
+
 int sgblk_dma_init(struct sgblk_dev *dev)
 {
-	struct dma_pool *pool;
+	struct sgblk_pool next;
 	struct device *d;
 	int ret;
 
@@ -201,10 +230,11 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	if (ret)
 		goto err_put;
 	dev->iommu = iommu_get_domain_for_dev(d);
-	ret = sgblk_dma_prepare(dev, &dev->conf.profile, &pool);
+	sgblk_dma_names(dev);
+	ret = sgblk_dma_prepare(dev, &dev->conf.profile, &next);
 	if (ret)
 		goto err_put;
-	sgblk_dma_commit(dev, &dev->conf.profile, pool);
+	sgblk_dma_commit(dev, &dev->conf.profile, &next);
 	return 0;
 
 err_put:
@@ -214,6 +244,68 @@ err_bcache:
 	return ret;
 }
 
+/**
+ * sgblk_pool_destroy - destroy a bounce pool under the mask it was filled under
+ * @dev: the device (for the count of foreign-mask frees)
+ * @bp: the pool, or an empty one
+ *
+ * Coherent memory must be freed under the mask and device it was allocated
+ * with: swiotlb-xen checks a freed buffer against the device's current
+ * coherent mask and keeps (leaks) one above it.  A profile switch fills the
+ * new pool under the new mask while the old pool still exists, so the old
+ * one's mask is put back for its destruction.  The device's queue is
+ * frozen (or not live), so no pool allocation can see the mask change.
+ */
+static void sgblk_pool_destroy(struct sgblk_dev *dev, struct sgblk_pool *bp)
+{
+	struct device *d = sgblk_dma_dev(dev);
+	u64 cur = d->coherent_dma_mask;
+
+	if (!bp->pool)
+		return;
+	/* Setting a mask the device accepted before cannot fail. */
+	if (cur != bp->mask)
+		dma_set_coherent_mask(d, bp->mask);
+	if (d->coherent_dma_mask != bp->mask)
+		atomic_inc(&dev->pool_foreign_frees);
+	dma_pool_destroy(bp->pool);
+	if (cur != bp->mask)
+		dma_set_coherent_mask(d, cur);
+	bp->pool = NULL;
+}
+
+/*
+ * The bounce pool goes while its device still has its DMA ops: every
+ * buffer back from the CPU caches first.
+ */
+static void sgblk_dma_release_pool(struct sgblk_dev *dev)
+{
+	struct sgblk_pool bp = { .pool = dev->pool, .mask = dev->pool_mask };
+
+	sgblk_bcache_drain(dev);
+	sgblk_pool_destroy(dev, &bp);
+	dev->pool = NULL;
+}
+
+/**
+ * sgblk_dma_stop - forget the DMA device: it is being removed
+ * @dev: the disk, its queue frozen with dev->dma_gone set: no request holds
+ *	a mapping or a bounce buffer, and none will make one
+ *
+ * The pool goes now, through the device's own DMA ops (its driver's remove
+ * is running; the IOMMU core tears the device down after it), and nothing
+ * of its IOMMU domain is kept.
+ */
+void sgblk_dma_stop(struct sgblk_dev *dev)
+{
+	sgblk_dma_release_pool(dev);
+	dev->pool_mask = 0;
+	dev->iommu = NULL;
+	WRITE_ONCE(dev->backend_name, "gone");
+	WRITE_ONCE(dev->domain_name, "gone");
+	atomic_set(&dev->sample.state, 0);
+}
+
 void sgblk_dma_exit(struct sgblk_dev *dev)
 {
 	long held = atomic_long_read(&dev->pool_bytes);
@@ -221,9 +313,9 @@ void sgblk_dma_exit(struct sgblk_dev *dev)
 	if (held)
 		dev_err(sgblk_dma_dev(dev), "%ld bounce bytes leaked at teardown\n",
 			held);
-	sgblk_bcache_drain(dev);
-	dma_pool_destroy(dev->pool);
-	dev->pool = NULL;
+	mutex_lock(&dev->profile_lock);
+	sgblk_dma_release_pool(dev);
+	mutex_unlock(&dev->profile_lock);
 	sgblk_bcache_exit(dev);
 	sgblk_dma_dev_put(dev);
 }
@@ -263,10 +355,12 @@ static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
  * @dev: the device; its queue is frozen (or not live yet): no bounce buffer
  *	is held and none is being taken
  * @p: the profile
- * @poolp: the new bounce pool, for sgblk_dma_commit() or sgblk_dma_abort()
+ * @next: the new bounce pool and its mask, for sgblk_dma_commit() or
+ *	sgblk_dma_abort()
  *
  * The coherent mask, which dma_pool allocations obey, is set to the
- * profile's; the new pool holds, from the start, the buffers the worst
+ * profile's (the old pool, filled under the old mask, is destroyed under
+ * it: sgblk_pool_destroy()); the new pool holds, from the start, the buffers the worst
  * request needs: memory below a small DMA mask is scarce (a mask under 32
  * bits leaves dma-direct the 16 MiB ZONE_DMA once a DMA32 page proves out
  * of reach) and a pool that could never grow would leave such a request
@@ -277,7 +371,7 @@ static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
  * mask) with the device's DMA state unchanged.
  */
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
-		      struct dma_pool **poolp)
+		      struct sgblk_pool *next)
 {
 	const struct sgplan_profile *pl = &p->plan;
 	struct device *d = sgblk_dma_dev(dev);
@@ -304,10 +398,12 @@ int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 		goto err_mask;
 	}
 	need = sgblk_profile_bounce_bufs(p);
+	next->pool = pool;
+	next->mask = d->coherent_dma_mask;
 	if (sgblk_pool_fill(pool, need, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) < need) {
 		pr_warn("%s: no %u KiB of bounce memory below the %u-bit DMA mask\n",
 			dev_name(d), need * pl->bounce_size / SZ_1K, pl->dma_mask_bits);
-		dma_pool_destroy(pool);
+		sgblk_pool_destroy(dev, next);
 		ret = -ENOMEM;
 		goto err_mask;
 	}
@@ -315,7 +411,6 @@ int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 	extra = min_t(u32, SGBLK_POOL_PREWARM, p->bounce_pool_kb * SZ_1K / pl->bounce_size);
 	if (pl->dma_mask_bits >= 32 && extra > need)
 		sgblk_pool_fill(pool, extra, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-	*poolp = pool;
 	return 0;
 
 err_mask:
@@ -329,8 +424,8 @@ err_mask:
  * sgblk_dma_commit - switch the device to a prepared profile's DMA state
  * @dev: the device, its queue frozen or not live yet
  * @p: the profile sgblk_dma_prepare() was given
- * @pool: the pool it returned; the old one is destroyed, its buffers
- *	taken back from the CPU caches first
+ * @next: what it returned; the old pool is destroyed (its buffers taken
+ *	back from the CPU caches first) under the mask it was filled under
  *
  * The DMA layer gets the limits the block layer gets (a page at least),
  * not the profile's: sub-page rules are the planner's job, as the DMA mask
@@ -340,7 +435,7 @@ err_mask:
  * so it would fail every such mapping.
  */
 void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
-		      struct dma_pool *pool)
+		      struct sgblk_pool *next)
 {
 	struct device *d = sgblk_dma_dev(dev);
 	struct sgblk_qlimits lim = { };
@@ -348,22 +443,21 @@ void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
 	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
 	dma_set_max_seg_size(d, lim.max_segment_size);
 	dma_set_seg_boundary(d, lim.seg_boundary_mask);
-	sgblk_bcache_drain(dev);
-	dma_pool_destroy(dev->pool);
-	dev->pool = pool;
+	sgblk_dma_release_pool(dev);
+	dev->pool = next->pool;
+	dev->pool_mask = next->mask;
 	dev->bcache_size = sgblk_bcache_size(&p->plan);
 }
 
 /**
  * sgblk_dma_abort - drop a prepared profile, keeping the active one
  * @dev: the device, its queue frozen
- * @pool: the pool sgblk_dma_prepare() returned
+ * @next: what sgblk_dma_prepare() returned
  */
-void sgblk_dma_abort(struct sgblk_dev *dev, struct dma_pool *pool)
+void sgblk_dma_abort(struct sgblk_dev *dev, struct sgblk_pool *next)
 {
-	dma_pool_destroy(pool);
-	dma_set_coherent_mask(sgblk_dma_dev(dev),
-			      DMA_BIT_MASK(dev->conf.profile.plan.dma_mask_bits));
+	sgblk_pool_destroy(dev, next);
+	dma_set_coherent_mask(sgblk_dma_dev(dev), dev->pool_mask);
 }
 
 /*
@@ -422,6 +516,18 @@ static void sgblk_unmap_rq(struct device *d, struct sgblk_cmd *cmd,
 		sgblk_unmap_iter(d, cmd, rq, dir);
 	else
 		sgblk_unmap_sgl(d, cmd, dir);
+}
+
+/*
+ * A request with more elements than its table holds: failed, never mapped
+ * past the table's end (see sgblk_map_rq_sg()).
+ */
+static void sgblk_oversized(struct sgblk_dev *dev, struct request *rq)
+{
+	sgblk_stat_inc(dev, oversized_requests);
+	pr_err_ratelimited("%s: %u bytes at sector %llu need more than %u DMA elements: failed\n",
+			   dev->disk->disk_name, blk_rq_bytes(rq),
+			   (u64)blk_rq_pos(rq), dev->conf.sgl_entries);
 }
 
 /* The longest element the block layer starts at @paddr. */
@@ -510,10 +616,13 @@ static unsigned int sgblk_map_iter(struct device *d, struct sgblk_cmd *cmd,
 		seg_min = min(seg_min, len);
 		total += len;
 		/*
-		 * The block layer sends at most max_segments of them; segs has
-		 * a spare entry so one too many is caught, and unmapped.
+		 * sgblk_iter_fits() bounded the ranges; should the iterator
+		 * still hand out more, segs has a spare entry: one too many is
+		 * caught there and unmapped, never written past (the request
+		 * then fails as a mapping failure: counted, retried, failed).
 		 */
-		if (WARN_ON_ONCE(++n > SGBLK_MAX_SEGMENTS)) {
+		if (unlikely(++n > cmd->dev->conf.sgl_entries)) {
+			sgblk_oversized(cmd->dev, rq);
 			sts = BLK_STS_IOERR;
 			break;
 		}
@@ -877,22 +986,6 @@ static void sgblk_bad_dma_addr(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	}
 }
 
-static const char *sgblk_domain_str(const struct iommu_domain *dom)
-{
-	if (!dom)
-		return "none";
-	switch (dom->type) {
-	case IOMMU_DOMAIN_IDENTITY:
-		return "identity";
-	case IOMMU_DOMAIN_DMA:
-		return "dma";
-	case IOMMU_DOMAIN_DMA_FQ:
-		return "dma-fq";
-	default:
-		return "other";
-	}
-}
-
 /**
  * sgblk_dma_show - the disk's DMA device, one "key: value" a line
  * @m: the debugfs file
@@ -900,28 +993,28 @@ static const char *sgblk_domain_str(const struct iommu_domain *dom)
  *
  * device (name), backend (iommu: an IOMMU DMA domain translates; swiotlb:
  * dma-direct bounces everything; direct), domain (none, identity, dma,
- * dma-fq: lazy IOTLB flushes), map (sg: dma_map_sg; iter: the block
- * layer's DMA iterator), mask and coherent_mask
- * (bits), maps_outstanding (mappings made minus ended since the last stats
- * reset), sample (the engine's first translation: "DMA -> physical", or
- * "none" before it made one).
+ * dma-fq: lazy IOTLB flushes; both "gone" once the device was removed),
+ * map (sg: dma_map_sg; iter: the block layer's DMA iterator), mask and
+ * coherent_mask (bits), pool_mask (bits: the mask the bounce pool was filled
+ * under, 0 when there is none), pool_foreign_frees (pools destroyed under
+ * another coherent mask than their own: must stay 0), maps_outstanding
+ * (mappings made minus ended since the last stats reset), sample (the
+ * engine's first translation: "DMA -> physical", or "none" before it made
+ * one).
  */
 void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 {
 	struct device *d = sgblk_dma_dev(dev);
-	const struct iommu_domain *dom = dev->iommu;
-	const char *backend = "direct";
 
-	if (dom && (dom->type & __IOMMU_DOMAIN_DMA_API))
-		backend = "iommu";
-	else if (is_swiotlb_force_bounce(d))
-		backend = "swiotlb";
 	seq_printf(m, "device: %s\n", dev_name(d));
-	seq_printf(m, "backend: %s\n", backend);
-	seq_printf(m, "domain: %s\n", sgblk_domain_str(dom));
+	seq_printf(m, "backend: %s\n", READ_ONCE(dev->backend_name));
+	seq_printf(m, "domain: %s\n", READ_ONCE(dev->domain_name));
 	seq_printf(m, "map: %s\n", sgblk_map_str(READ_ONCE(dev->conf.map)));
 	seq_printf(m, "mask: %d\n", fls64(dma_get_mask(d)));
 	seq_printf(m, "coherent_mask: %d\n", fls64(d->coherent_dma_mask));
+	seq_printf(m, "pool_mask: %d\n", fls64(READ_ONCE(dev->pool_mask)));
+	seq_printf(m, "pool_foreign_frees: %d\n",
+		   atomic_read(&dev->pool_foreign_frees));
 	seq_printf(m, "maps_outstanding: %lld\n",
 		   (s64)(sgblk_stats_read(dev->stats, SGBLK_STAT_dma_maps) -
 			 sgblk_stats_read(dev->stats, SGBLK_STAT_dma_unmaps)));
@@ -933,11 +1026,76 @@ void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 }
 
 /*
- * A request that is one physical segment in its first bio (most small I/O)
- * needs no walk over bios and bvecs; blk_rq_map_sg handles the rest.
+ * The pieces a physically contiguous range is cut into at the queue's
+ * segment boundary and maximum segment size, counting no further than
+ * @cap + 1.
  */
-static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
+static unsigned int sgblk_range_pieces(const struct queue_limits *lim,
+				       phys_addr_t p, u32 len, unsigned int cap)
 {
+	unsigned int n = 0;
+	u32 take;
+
+	while (len && n <= cap) {
+		take = min(len, sgblk_elem_max(lim, p));
+		p += take;
+		len -= take;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * sgblk_rq_fits - can blk_rq_map_sg() map @rq into @cap entries?
+ * @rq: the request
+ * @cap: the entries the request's table has
+ *
+ * An upper bound on what blk_rq_map_sg() writes, under the limits the
+ * queue has now (a request may have been built under others: 6.1 splits
+ * bios before it waits for a profile switch's freeze): each bio_vec cut
+ * at the segment boundary and maximum segment size, as the block layer
+ * cuts it, and none joined (the block layer joins only whole bio_vecs, so
+ * it makes no more).  The block layer's own count, nr_phys_segments, is
+ * not trusted for memory safety: it was made under the limits of the day
+ * the request was built, and blk_rq_map_sg() complains only after the
+ * write.
+ *
+ * Return: true if the bound is at most @cap.
+ */
+static bool sgblk_rq_fits(struct request *rq, unsigned int cap)
+{
+	const struct queue_limits *lim = &rq->q->limits;
+	struct req_iterator ri;
+	struct bio_vec bv;
+	unsigned int n = 0;
+
+	rq_for_each_bvec(bv, rq, ri) {
+		n += sgblk_range_pieces(lim, page_to_phys(bv.bv_page) + bv.bv_offset,
+					bv.bv_len, cap);
+		if (n > cap)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * sgblk_map_rq_sg - build the request's scatterlist, within its table
+ * @dev: the device (the table's size, the oversized count)
+ * @cmd: the request's driver data: cmd->sgl gets the elements
+ * @rq: the request
+ *
+ * A request that is one physical segment in its first bio (most small I/O)
+ * needs no walk over bios and bvecs.  Any other is checked against the
+ * table's size before blk_rq_map_sg() writes into it; one that might not
+ * fit is failed, counted and logged, never written past the table.
+ *
+ * Return: the elements, or 0 for a request too large for the table.
+ */
+static unsigned int sgblk_map_rq_sg(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
+				    struct request *rq)
+{
+	struct scatterlist *sgl = cmd->sgl;
+
 	if (blk_rq_nr_phys_segments(rq) == 1) {
 		struct bio_vec bv = req_bvec(rq);
 
@@ -947,7 +1105,24 @@ static unsigned int sgblk_map_rq_sg(struct request *rq, struct scatterlist *sgl)
 			return 1;
 		}
 	}
+	if (unlikely(!sgblk_rq_fits(rq, dev->conf.sgl_entries))) {
+		sgblk_oversized(dev, rq);
+		return 0;
+	}
 	return sgblk_rq_map_sg(rq, sgl);
+}
+
+/*
+ * map=iter writes one planner segment per range the iterator hands out:
+ * no more than the elements blk_rq_map_sg() would make, so the same bound
+ * is checked first (the iterator's loop stops at the table's end too).
+ */
+static bool sgblk_iter_fits(struct sgblk_dev *dev, struct request *rq)
+{
+	if (likely(sgblk_rq_fits(rq, dev->conf.sgl_entries)))
+		return true;
+	sgblk_oversized(dev, rq);
+	return false;
 }
 
 static const char *const sgblk_wait_what[] = {
@@ -1024,8 +1199,13 @@ blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 
 	/* The path changes only with the queue frozen; unmap follows this one. */
 	cmd->via_iter = dev->conf.map == SGBLK_MAP_ITER;
-	if (!cmd->via_iter)
-		cmd->nents = sgblk_map_rq_sg(rq, cmd->sgl);
+	if (!cmd->via_iter) {
+		cmd->nents = sgblk_map_rq_sg(dev, cmd, rq);
+		if (unlikely(!cmd->nents))
+			return BLK_STS_IOERR;
+	} else if (unlikely(!sgblk_iter_fits(dev, rq))) {
+		return BLK_STS_IOERR;
+	}
 	if (sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_MAP_EVERY])) {
 		sgblk_stat_inc(dev, injected_map_failures);
 		cmd->mapped = 0;

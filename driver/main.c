@@ -63,6 +63,19 @@ module_param_named(map, sgblk_map, charp, 0444);
 MODULE_PARM_DESC(map,
 		 "DMA mapping path: sg (blk_rq_map_sg + dma_map_sg) or iter (the block layer's DMA iterator, 7.x kernels) (default sg)");
 
+static unsigned int sgblk_sgl_entries = SGBLK_MAX_SEGMENTS;
+module_param_named(sgl_entries, sgblk_sgl_entries, uint, 0444);
+MODULE_PARM_DESC(sgl_entries,
+		 "Test hook: scatterlist entries per request (1-" __stringify(SGBLK_MAX_SEGMENTS)
+		 ", default " __stringify(SGBLK_MAX_SEGMENTS)
+		 "); the queue still takes requests of up to " __stringify(SGBLK_MAX_SEGMENTS)
+		 " segments, so a smaller table meets requests that do not fit it");
+
+static unsigned int sgblk_fail_init_at;
+module_param_named(fail_init_at, sgblk_fail_init_at, uint, 0444);
+MODULE_PARM_DESC(fail_init_at,
+		 "Test hook: module init fails (-ENOMEM) at step N: 1..nr_devices the Nth device, nr_devices+1 the control device (default 0: never)");
+
 static unsigned long long sgblk_completion_nsec = 10000;
 module_param_named(completion_nsec, sgblk_completion_nsec, ullong, 0444);
 MODULE_PARM_DESC(completion_nsec,
@@ -154,6 +167,11 @@ int sgblk_conf_check(const struct sgblk_conf *conf)
 		       conf->submit_queues, conf->poll_queues, nr_cpu_ids);
 		return -EINVAL;
 	}
+	if (!conf->sgl_entries || conf->sgl_entries > SGBLK_MAX_SEGMENTS) {
+		pr_err("sgl_entries %u out of range 1-%u\n", conf->sgl_entries,
+		       SGBLK_MAX_SEGMENTS);
+		return -EINVAL;
+	}
 	if (conf->completion_nsec > NSEC_PER_SEC) {
 		pr_err("completion_nsec %llu: at most one second\n",
 		       conf->completion_nsec);
@@ -201,6 +219,7 @@ int sgblk_conf_from_params(struct sgblk_conf *conf)
 	conf->poll_queues = sgblk_poll_queues;
 	conf->queue_depth = sgblk_queue_depth;
 	conf->completion_nsec = sgblk_completion_nsec;
+	conf->sgl_entries = sgblk_sgl_entries;
 	ret = sgblk_dma_conf_dev(conf, sgblk_dma_dev_name);
 	if (ret)
 		return ret;
@@ -208,12 +227,13 @@ int sgblk_conf_from_params(struct sgblk_conf *conf)
 }
 
 /**
- * sgblk_dev_create - create, register and list one device
+ * sgblk_dev_alloc - allocate one device, its disk not yet added
  * @conf: its configuration (validated here)
  *
- * Return: the device, or an ERR_PTR; nothing is left behind on failure.
+ * Return: the device, for sgblk_dev_add() or sgblk_dev_put_unadded(); or an
+ * ERR_PTR, with nothing left behind.
  */
-struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf)
+static struct sgblk_dev *sgblk_dev_alloc(const struct sgblk_conf *conf)
 {
 	struct sgblk_dev *dev;
 	int ret;
@@ -231,12 +251,9 @@ struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf)
 		goto err_free;
 	dev->index = ret;
 	sgblk_store_init(&dev->store);
-	ret = sgblk_blk_create(dev);
+	ret = sgblk_blk_alloc(dev);
 	if (ret)
 		goto err_ida;
-	mutex_lock(&sgblk_devices_lock);
-	list_add_tail(&dev->list, &sgblk_devices);
-	mutex_unlock(&sgblk_devices_lock);
 	return dev;
 
 err_ida:
@@ -244,6 +261,52 @@ err_ida:
 err_free:
 	kfree(dev);
 	return ERR_PTR(ret);
+}
+
+/* Free a device from sgblk_dev_alloc() whose disk was never added. */
+static void sgblk_dev_put_unadded(struct sgblk_dev *dev)
+{
+	sgblk_blk_free(dev);
+	sgblk_store_destroy(&dev->store);
+	ida_free(&sgblk_ida, dev->index);
+	kfree(dev);
+}
+
+/**
+ * sgblk_dev_add - add the disk of a device from sgblk_dev_alloc() and list it
+ * @dev: the device
+ *
+ * Return: 0, or a negative errno with @dev freed.
+ */
+static int sgblk_dev_add(struct sgblk_dev *dev)
+{
+	int ret = sgblk_blk_add(dev);
+
+	if (ret) {
+		sgblk_dev_put_unadded(dev);
+		return ret;
+	}
+	mutex_lock(&sgblk_devices_lock);
+	list_add_tail(&dev->list, &sgblk_devices);
+	mutex_unlock(&sgblk_devices_lock);
+	return 0;
+}
+
+/**
+ * sgblk_dev_create - create, register and list one device
+ * @conf: its configuration (validated here)
+ *
+ * Return: the device, or an ERR_PTR; nothing is left behind on failure.
+ */
+struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf)
+{
+	struct sgblk_dev *dev = sgblk_dev_alloc(conf);
+	int ret;
+
+	if (IS_ERR(dev))
+		return dev;
+	ret = sgblk_dev_add(dev);
+	return ret ? ERR_PTR(ret) : dev;
 }
 
 static void sgblk_dev_free(struct sgblk_dev *dev)
@@ -340,10 +403,43 @@ static void sgblk_remove_all(void)
 	mutex_unlock(&sgblk_devices_lock);
 }
 
+/*
+ * Add the disks of the devices module init allocated.  A disk added starts
+ * a partition scan whose close runs only when insmod returns to user space:
+ * once one is added, module init must not fail (the close would run in
+ * freed module memory).  Should a later add_disk() fail, the module stays
+ * with the disks added so far, and says so.
+ * Return: the disks added, or the first disk's error with every device
+ * freed.
+ */
+static int sgblk_add_all(struct sgblk_dev **devs, unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = sgblk_dev_add(devs[i]);
+		if (!ret)
+			continue;
+		if (!i) {
+			for (i = 1; i < n; i++)
+				sgblk_dev_put_unadded(devs[i]);
+			return ret;
+		}
+		pr_err("adding disk %u of %u failed (%d): loaded with %u\n",
+		       i + 1, n, ret, i);
+		for (ret = i; ++i < n;)
+			sgblk_dev_put_unadded(devs[i]);
+		return ret;
+	}
+	return n;
+}
+
 static int __init sgblk_init(void)
 {
 	struct sgblk_conf conf = { };
-	unsigned int i;
+	struct sgblk_dev **devs;
+	unsigned int i, n = 0;
 	int ret;
 
 	if (sgblk_nr_devices > SGBLK_MAX_PARAM_DEVICES) {
@@ -358,40 +454,53 @@ static int __init sgblk_init(void)
 	ret = sgblk_conf_from_params(&conf);
 	if (ret)
 		goto err_pci;
-	/*
-	 * Refused here, not by the second disk's EBUSY: a module init failing
-	 * after add_disk() leaves the partition scan's deferred close to run
-	 * after the module is gone (6.12).
-	 */
 	if (conf.dma_dev[0] && sgblk_nr_devices > 1) {
 		pr_err("dma_dev %s: a PCI function serves one disk, not nr_devices=%u\n",
 		       conf.dma_dev, sgblk_nr_devices);
 		ret = -EINVAL;
 		goto err_pci;
 	}
+	devs = kcalloc(max(sgblk_nr_devices, 1U), sizeof(*devs), GFP_KERNEL);
+	if (!devs) {
+		ret = -ENOMEM;
+		goto err_pci;
+	}
 	sgblk_debugfs_init();
-	for (i = 0; i < sgblk_nr_devices; i++) {
-		struct sgblk_dev *dev = sgblk_dev_create(&conf);
-
-		if (IS_ERR(dev)) {
-			ret = PTR_ERR(dev);
-			pr_err("creating device %u failed: %d\n", i, ret);
-			goto err_remove;
+	/* Everything that can fail comes before the first add_disk(). */
+	for (n = 0; n < sgblk_nr_devices; n++) {
+		devs[n] = sgblk_fail_init_at == n + 1 ? ERR_PTR(-ENOMEM) :
+			  sgblk_dev_alloc(&conf);
+		if (IS_ERR(devs[n])) {
+			ret = PTR_ERR(devs[n]);
+			pr_err("creating device %u of %u failed: %d\n", n + 1,
+			       sgblk_nr_devices, ret);
+			goto err_devs;
 		}
 	}
 	ret = sgblk_configfs_init();
 	if (ret)
-		goto err_remove;
-	ret = sgblk_ctl_init();
-	if (ret)
+		goto err_devs;
+	ret = sgblk_fail_init_at == n + 1 ? -ENOMEM : sgblk_ctl_init();
+	if (ret) {
+		pr_err("registering the control device failed: %d\n", ret);
 		goto err_configfs;
-	pr_info("loaded, %u device(s)\n", sgblk_nr_devices);
+	}
+	ret = sgblk_add_all(devs, n);
+	if (ret < 0)
+		goto err_ctl;
+	kfree(devs);
+	pr_info("loaded, %d device(s)\n", ret);
 	return 0;
 
+err_ctl:
+	n = 0;
+	sgblk_ctl_exit();
 err_configfs:
 	sgblk_configfs_exit();
-err_remove:
-	sgblk_remove_all();
+err_devs:
+	for (i = 0; i < n; i++)
+		sgblk_dev_put_unadded(devs[i]);
+	kfree(devs);
 	sgblk_debugfs_exit();
 err_pci:
 	sgblk_pci_exit();

@@ -9,9 +9,10 @@
  * strict IOTLB flushes), an identity domain, or dma-direct.
  *
  * A function serves one disk at a time: the profile sets its dma_parms and
- * coherent mask.  The driver has no bind/unbind files (unbinding a function
- * a disk maps through would pull the DMA ops from under it); the function
- * is bound when the driver registers or through /sys/bus/pci/drivers_probe.
+ * coherent mask.  The driver has no bind/unbind files; the function is
+ * bound when the driver registers or through /sys/bus/pci/drivers_probe.
+ * A function removed while a disk maps through it (hot unplug, or its
+ * sysfs remove file) stops that disk first: see sgblk_pci_remove().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,17 +32,26 @@ static int sgblk_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 }
 
+/*
+ * Only a hot unplug (or sysfs remove) gets here while a disk maps through
+ * the function.  Its DMA ops are still there while this runs, and go right
+ * after (the IOMMU core releases the device): the disk is stopped now, as
+ * nvme-pci's remove stops its namespaces (sgblk_blk_stop()).  The claim
+ * lock keeps the disk from going meanwhile: it releases the function only
+ * through sgblk_pci_release().
+ */
 static void sgblk_pci_remove(struct pci_dev *pdev)
 {
 	struct sgblk_dev *user;
 
 	mutex_lock(&sgblk_pci_lock);
 	user = pci_get_drvdata(pdev);
+	if (user) {
+		pci_warn(pdev, "removed under sgblk%d: its I/O fails from now on\n",
+			 user->index);
+		sgblk_blk_stop(user);
+	}
 	mutex_unlock(&sgblk_pci_lock);
-	/* Only a hot unplug gets here while a disk exists (see above). */
-	if (user)
-		pci_err(pdev, "removed while %s maps through it: remove that disk first\n",
-			user->disk ? user->disk->disk_name : "a disk");
 }
 
 static struct pci_driver sgblk_pci_driver = {

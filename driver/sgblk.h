@@ -57,6 +57,7 @@ struct sgblk_conf {
 	struct sgblk_profile profile;
 	char dma_dev[SGBLK_DMA_DEV_LEN];
 	enum sgblk_map map;
+	unsigned int sgl_entries;
 };
 
 /* Who owns a request's data mapping (as the DMA-API debug code tracks). */
@@ -67,7 +68,7 @@ enum sgblk_owner {
 
 /**
  * struct sgblk_cmd - per-request driver data, preallocated per tag
- * @sgl: scatterlist, SGBLK_MAX_SEGMENTS entries (map=sg only)
+ * @sgl: scatterlist, conf.sgl_entries entries (map=sg only)
  * @nents: elements blk_rq_map_sg produced; for map=iter, the ranges the
  *	iterator returned, or, when it linked them into one IOVA range, the
  *	elements blk_rq_map_sg would have produced
@@ -76,7 +77,7 @@ enum sgblk_owner {
  * @via_iter: this mapping was made by the DMA iterator (map=iter)
  * @iova: map=iter: what unmapping needs
  * @map_len: map=iter: bytes mapped
- * @segs: planner input, SGBLK_MAX_SEGMENTS + 1 entries
+ * @segs: planner input, conf.sgl_entries + 1 entries
  * @descs: planner output, SGBLK_RING_DESCS entries
  * @bounce_va: CPU address of each bounce buffer, indexed like @descs
  * @plan: what the planner did
@@ -112,23 +113,47 @@ struct sgblk_cmd {
 struct sgblk_bcache;
 
 /**
+ * struct sgblk_pool - a bounce pool and the coherent mask it was filled
+ *	under, which it must be destroyed under too (sgblk_pool_destroy())
+ * @pool: the dma_pool, or NULL
+ * @mask: the device's coherent mask when it was filled
+ */
+struct sgblk_pool {
+	struct dma_pool *pool;
+	u64 mask;
+};
+
+/**
  * struct sgblk_dev - one sgblk disk
  * @list: on the module's device list
  * @index: N in sgblkN
  * @conf: creation parameters (conf.dma_dev: the PCI function to map
- *	through, empty for @pdev); conf.profile is the active profile, changed
- *	only with the queue frozen, so the I/O path reads it without a lock
- * @profile_lock: serialises profile changes
+ *	through, empty for @pdev; conf.sgl_entries: the size of each request's
+ *	scatterlist and planner input); conf.profile and conf.map are the
+ *	active ones, changed only with the queue frozen, so the I/O path
+ *	reads them without a lock; readers elsewhere take @conf_lock
+ * @profile_lock: serialises profile and map changes, and the DMA
+ *	device's teardown; held across a queue freeze
+ * @conf_lock: protects conf.profile and conf.map for readers outside the
+ *	I/O path (configfs, debugfs): they never wait on a freeze
+ * @dma_gone: the DMA device was removed (PCI hot-remove): every request
+ *	fails, no mapping is made, the pool is gone
  * @tag_set: blk-mq tag set
  * @disk: the gendisk
  * @store: the memory backend's pages
  * @pdev: the simulated DMA-capable device, when no dma_dev is given
  * @dmadev: the device the mappings are made for: @pdev's or the PCI
  *	function's
- * @iommu: its IOMMU domain, if any (looked up once, not per descriptor)
+ * @iommu: its IOMMU domain, if any (looked up once, not per descriptor;
+ *	NULL once the device is gone)
+ * @backend_name: for debugfs dma: iommu, swiotlb or direct (gone once the
+ *	device is); @domain_name: the domain's type, likewise
  * @sample: the engine's first translation, DMA address to physical (for
  *	debugfs dma: an IOVA differs from the address it reaches)
  * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
+ * @pool_mask: the coherent mask @pool was filled under
+ * @pool_foreign_frees: pools destroyed under another coherent mask than
+ *	they were filled under (must stay 0; debugfs dma)
  * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
  * @bcache: per-CPU caches of free bounce buffers (bcache.c)
  * @bcache_size: buffers each may keep, set with the profile
@@ -141,18 +166,24 @@ struct sgblk_dev {
 	int index;
 	struct sgblk_conf conf;
 	struct mutex profile_lock;	/* serialises profile changes */
+	spinlock_t conf_lock;		/* conf.profile, conf.map for readers */
+	bool dma_gone;
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 	struct sgblk_store store;
 	struct platform_device *pdev;
 	struct device *dmadev;
 	struct iommu_domain *iommu;
+	const char *backend_name;
+	const char *domain_name;
 	struct {
 		atomic_t state;		/* 0 empty, 1 being written, 2 ready */
 		dma_addr_t dma;
 		phys_addr_t phys;
 	} sample;
 	struct dma_pool *pool;
+	u64 pool_mask;
+	atomic_t pool_foreign_frees;
 	atomic_long_t pool_bytes;
 	struct sgblk_bcache __percpu *bcache;
 	unsigned int bcache_size;
@@ -170,10 +201,15 @@ int sgblk_dev_find_devt(int index, const char *name, dev_t *devt);
 int sgblk_dev_check_bdev(struct block_device *bdev, int index, const char *name);
 
 /* blk.c */
-int sgblk_blk_create(struct sgblk_dev *dev);
+int sgblk_blk_alloc(struct sgblk_dev *dev);
+int sgblk_blk_add(struct sgblk_dev *dev);
+void sgblk_blk_free(struct sgblk_dev *dev);
 void sgblk_blk_destroy(struct sgblk_dev *dev);
 int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
 int sgblk_set_map(struct sgblk_dev *dev, enum sgblk_map map);
+void sgblk_conf_read(struct sgblk_dev *dev, struct sgblk_profile *p,
+		     enum sgblk_map *map);
+void sgblk_blk_stop(struct sgblk_dev *dev);
 
 /* What a request waited for before it gave up (sgblk_wait_or_fail()). */
 enum sgblk_wait {
@@ -192,10 +228,11 @@ void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev);
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
-		      struct dma_pool **poolp);
+		      struct sgblk_pool *next);
 void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
-		      struct dma_pool *pool);
-void sgblk_dma_abort(struct sgblk_dev *dev, struct dma_pool *pool);
+		      struct sgblk_pool *next);
+void sgblk_dma_abort(struct sgblk_dev *dev, struct sgblk_pool *next);
+void sgblk_dma_stop(struct sgblk_dev *dev);
 void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l);
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			   struct request *rq);

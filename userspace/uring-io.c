@@ -339,11 +339,54 @@ static void run_phase(struct worker *w, enum phase phase)
 	}
 }
 
+/*
+ * io_uring_submit() on an IOPOLL ring also enters with GETEVENTS, which
+ * polls: this hands the kernel the queued SQEs and nothing else.
+ */
+static int submit_only(struct io_uring *ring)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	unsigned int n = sq->sqe_tail - sq->sqe_head;
+
+	sq->sqe_head = sq->sqe_tail;
+	io_uring_smp_store_release(sq->ktail, sq->sqe_tail);
+	return io_uring_enter(ring->ring_fd, n, 0, 0, NULL);
+}
+
+/*
+ * --hold: submit a queue's worth and never look for completions, as a
+ * submitter that stopped polling (or reaping) would leave them.
+ */
+static void hold_forever(struct worker *w)
+{
+	uint64_t unit;
+	bool is_read;
+	int ret;
+
+	w->cursor = w->unit_lo;
+	while (w->nr_free && io_uring_sq_space_left(&w->ring) &&
+	       next_io(w, PHASE_MAIN, &unit, &is_read))
+		prep(w, w->free_slots[--w->nr_free], unit, is_read);
+	ret = submit_only(&w->ring);
+	if (ret < 0) {
+		report_error(w->run, "io_uring_enter: %s", strerror(-ret));
+		io_failed(w);
+		return;
+	}
+	printf("held %d\n", ret);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct run *r = w->run;
 	const struct opts *o = w->o;
+
+	if (o->hold)
+		hold_forever(w);
 
 	if (o->verify && rw_reads(o->rw) && !o->no_fill)
 		run_phase(w, PHASE_FILL);

@@ -64,6 +64,9 @@ static void usage(FILE *f)
 "      --fixed-buffers     register buffers, READ_FIXED/WRITE_FIXED [off]\n"
 "      --registered-files  register the file with the ring [off]\n"
 "      --poll              IORING_SETUP_IOPOLL (needs driver poll queues) [off]\n"
+"      --hold              submit --depth I/Os, print \"held N\", then never reap\n"
+"                          them: sleep until killed (a submitter that stops\n"
+"                          polling, for the driver's timeout handling) [off]\n"
 "  -j, --threads N         threads, one ring each [1]\n"
 "  -t, --runtime SEC       run time [%u, or unlimited with --ios]\n"
 "      --ios N             stop after N I/Os in total [unlimited]\n"
@@ -203,7 +206,7 @@ static int opts_check(struct opts *o, bool runtime_set)
 }
 
 enum { O_SUBMIT = 256, O_COMPLETE, O_RW, O_MIX, O_FIXED, O_REGFILES, O_POLL,
-       O_IOS, O_SIZE, O_LAYOUT, O_VERIFY, O_NOFILL, O_SEED, O_JSON };
+       O_HOLD, O_IOS, O_SIZE, O_LAYOUT, O_VERIFY, O_NOFILL, O_SEED, O_JSON };
 
 static const struct option longopts[] = {
 	{ "depth", required_argument, NULL, 'd' },
@@ -215,6 +218,7 @@ static const struct option longopts[] = {
 	{ "fixed-buffers", no_argument, NULL, O_FIXED },
 	{ "registered-files", no_argument, NULL, O_REGFILES },
 	{ "poll", no_argument, NULL, O_POLL },
+	{ "hold", no_argument, NULL, O_HOLD },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "runtime", required_argument, NULL, 't' },
 	{ "ios", required_argument, NULL, O_IOS },
@@ -279,6 +283,7 @@ int opts_parse(struct opts *o, int argc, char **argv)
 		case O_FIXED: o->fixed_buffers = true; break;
 		case O_REGFILES: o->registered_files = true; break;
 		case O_POLL: o->poll = true; break;
+		case O_HOLD: o->hold = true; break;
 		case 'j':
 			if (parse_uint("--threads", optarg, 1, MAX_THREADS, &o->threads))
 				return -1;

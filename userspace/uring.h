@@ -32,6 +32,7 @@ struct opts {
 	bool fixed_buffers;
 	bool registered_files;
 	bool poll;
+	bool hold;			/* submit depth I/Os, never reap them */
 	unsigned int threads;
 	unsigned int runtime;		/* seconds, 0 = no limit (--ios only) */
 	uint64_t ios;			/* total over all threads, 0 = no limit */

@@ -1,0 +1,109 @@
+# The order of a profile switch's steps, as the DMA and block layers need.
+#
+# 1. A bounce pool is destroyed under the coherent mask it was filled
+#    under: the new profile's pool is filled under its mask while the old
+#    pool still exists, and swiotlb-xen keeps (leaks) coherent memory freed
+#    above the device's current mask.  debugfs dma shows the mask of the
+#    live pool (pool_mask) and counts pools destroyed under another mask
+#    (pool_foreign_frees, must stay 0), over 10 flips none <-> dma28.
+# 2. Readers of the active profile and mapping path (configfs: world
+#    readable, under configfs's global lock; debugfs) do not wait for a
+#    switch's queue freeze, and neither does power=1 on another item: all
+#    return while a switch is still waiting for a 1 s request.
+# 3. The limits: a switch takes the queue's limits lock before it freezes,
+#    as the kernel's own limit stores do (6.14+): max_sectors_kb written in
+#    a loop while profiles flip; nothing hangs (the debug kernels' lockdep
+#    checks the order).
+. /sgblk/guest/lib.sh
+
+CFS=/sys/kernel/config/sgblk
+# Whatever ends the test, nothing it started may hold a disk.
+trap 'kill -9 $ddpid $swpid $wpid $fpid 2>/dev/null' EXIT
+ddpid="" swpid="" wpid="" fpid=""
+
+dma_val() {
+	sed -n "s/^$1: //p" "$DBG/${2:-sgblk0}/dma"
+}
+
+# 1. Pools and masks.
+sgblk_load capacity_mb=16 profile=none
+[ "$(dma_val pool_mask)" = 64 ] || fail "none: pool_mask $(dma_val pool_mask)"
+i=0
+while [ $i -lt 10 ]; do
+	set_profile dma28
+	[ "$(dma_val pool_mask)" = 28 ] || fail "dma28: pool_mask $(dma_val pool_mask)"
+	[ "$(dma_val coherent_mask)" = 28 ] || fail "dma28: coherent_mask $(dma_val coherent_mask)"
+	fio_verify /dev/sgblk0 --rw=randrw --bs=64k --size=2M || fail "verify under dma28"
+	set_profile none
+	[ "$(dma_val pool_mask)" = 64 ] || fail "none: pool_mask $(dma_val pool_mask)"
+	[ "$(dma_val coherent_mask)" = 64 ] || fail "none: coherent_mask $(dma_val coherent_mask)"
+	i=$((i + 1))
+done
+f=$(dma_val pool_foreign_frees)
+[ "$f" = 0 ] || fail "$f pools destroyed under another coherent mask than their own"
+expect_clean
+sgblk_unload
+note "10 flips none <-> dma28: every pool destroyed under its own mask"
+
+# 2. Readers during a long freeze.
+insmod "$SGBLK_KO" nr_devices=0 || fail "insmod"
+mkdir "$CFS/slow" "$CFS/other" || fail "mkdir"
+echo timer >"$CFS/slow/completion"
+echo 1000000000 >"$CFS/slow/completion_nsec"
+echo 16 >"$CFS/slow/capacity_mb"
+echo 1 >"$CFS/slow/power" || fail "power on slow"
+disk=$(cat "$CFS/slow/disk")
+wait_node "/dev/$disk"
+dd if="/dev/$disk" of=/dev/null bs=4k count=4 iflag=direct 2>/dev/null &
+ddpid=$!
+sleep 0.3
+echo page >"$DBG/$disk/profile" &
+swpid=$!
+sleep 0.2
+kill -0 $swpid 2>/dev/null || fail "the switch did not wait for the 1 s request"
+p=$(as_user "cat $CFS/slow/profile $CFS/slow/map") || fail "uid 1000 cannot read profile/map"
+echo 1 >"$CFS/other/power" || fail "power on other"
+m=$(cat "$DBG/$disk/map")
+kill -0 $swpid 2>/dev/null ||
+	fail "reads of profile/map and power=1 of another item waited for the switch's freeze"
+wait $swpid || fail "the switch failed"
+[ "$(cat "$CFS/slow/profile")" = page ] || fail "profile after the switch: $(cat "$CFS/slow/profile")"
+wait $ddpid
+note "during the freeze: configfs read '$(echo "$p" | tr '\n' ' ')', debugfs map '$m', power=1 of another item"
+echo 0 >"$CFS/slow/power"
+echo 0 >"$CFS/other/power"
+rmdir "$CFS/slow" "$CFS/other"
+rmmod sgblk || fail "rmmod"
+
+# 3. Limits written while profiles flip.
+sgblk_load capacity_mb=16
+(
+	j=0
+	while [ $j -lt 10 ]; do
+		for v in 64 128 256; do
+			echo $v >/sys/block/sgblk0/queue/max_sectors_kb 2>/dev/null
+		done
+		j=$((j + 1))
+	done
+) &
+wpid=$!
+# I/O, so each switch has requests to drain (test 12 checks the data).
+fio --name=flip --filename=/dev/sgblk0 --direct=1 --ioengine=io_uring --rw=randrw \
+	--bs=64k --iodepth=8 --size=8M --time_based --runtime=60 >/tmp/fio.flip 2>&1 &
+fpid=$!
+k=0
+while kill -0 $wpid 2>/dev/null && [ $k -lt 2000 ]; do
+	set_profile page
+	set_profile none
+	k=$((k + 1))
+done
+kill -0 $wpid 2>/dev/null && fail "max_sectors_kb writes still going after $k flips"
+wait $wpid
+kill -INT $fpid
+wait $fpid || { cat /tmp/fio.flip; fail "fio during the flips"; }
+ms=$(cat /sys/block/sgblk0/queue/max_sectors_kb)
+case $ms in 64 | 128 | 256) ;; *) fail "max_sectors_kb $ms after the flips" ;; esac
+expect_clean
+sgblk_unload
+note "$k flip pairs while max_sectors_kb was written 30 times"
+exit 0
