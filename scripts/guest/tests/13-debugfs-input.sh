@@ -1,5 +1,6 @@
 # debugfs: every invalid write returns an error and changes nothing; the
-# files are root-only (a non-root user cannot read or write them).
+# files are root-only (a non-root user who can reach them, on a debugfs
+# mounted 0755, can neither read nor write them).
 . /sgblk/guest/lib.sh
 
 sgblk_load capacity_mb=64
@@ -38,16 +39,44 @@ grep -q '^preset custom$' "$P" || fail "custom profile not reported"
 grep -q '^dma_align 512$' "$P" || fail "dma_align not applied"
 grep -q '^seg_boundary 1024$' "$P" || fail "update did not keep the other fields"
 
-# Root-only: a non-root user can neither read nor change anything.
+# Root-only: a non-root user can neither read nor change anything.  The
+# guest's init mounts debugfs 0700 (the kernel's default), which shuts a
+# non-root user out of every file whatever its mode: opened to 0755 here
+# (and closed again on exit), so each file's own mode decides.  The user
+# must get through to every file (stat) and read a world-readable one
+# (dynamic_debug's control, 0644), so that a refusal below comes from the
+# file's mode, never from a directory on the way.
+D=/sys/kernel/debug
+mode0=$(stat -c %a $D)
+trap 'mount -o remount,mode=0$mode0 $D' EXIT
+mount -o remount,mode=0755 $D || fail "cannot remount debugfs mode=0755"
+[ "$(stat -c %a $D)" = 755 ] || fail "debugfs root mode $(stat -c %a $D) after remount, want 755"
 files=$(ls "$DBG/sgblk0")
 [ "$(echo "$files" | wc -l)" -ge 10 ] || fail "debugfs files missing: $files"
+[ "$(as_user "ls $DBG/sgblk0")" = "$files" ] || fail "non-root cannot list $DBG/sgblk0"
+pub=$D/dynamic_debug/control
+[ -e $pub ] || pub=$(find $D -maxdepth 2 -type f -perm -0004 | head -n1)
+[ -n "$pub" ] || fail "no world-readable debugfs file to show that non-root reads work"
+if ! as_user "head -n1 $pub" >/tmp/pub.out 2>&1 || [ ! -s /tmp/pub.out ]; then
+	fail "non-root cannot read $pub ($(stat -c %a "$pub")): $(cat /tmp/pub.out)"
+fi
+note "non-root lists $DBG/sgblk0 and reads $pub ($(stat -c %a "$pub"))"
 for f in $files; do
-	if as_user "cat $DBG/sgblk0/$f" >/dev/null 2>&1; then
-		fail "non-root could read $f"
+	# the driver makes them 0600 or 0400: nothing for group or others
+	m=$(as_user "stat -c %a $DBG/sgblk0/$f") || fail "non-root cannot reach $f"
+	case "$m" in
+	[67]00 | [45]00) ;;
+	*) fail "$f has mode $m: not root-only" ;;
+	esac
+	if as_user "cat $DBG/sgblk0/$f" >/dev/null 2>/tmp/user.err; then
+		fail "non-root could read $f (mode $m)"
 	fi
-	if as_user "echo none > $DBG/sgblk0/$f" 2>/dev/null; then
-		fail "non-root could write $f"
+	grep -q 'Permission denied' /tmp/user.err || fail "non-root read of $f: $(cat /tmp/user.err)"
+	if as_user "echo none > $DBG/sgblk0/$f" 2>/tmp/user.err; then
+		fail "non-root could write $f (mode $m)"
 	fi
+	grep -q 'Permission denied' /tmp/user.err || fail "non-root write of $f: $(cat /tmp/user.err)"
 done
+note "$(echo "$files" | wc -l) files refused to non-root, by their modes"
 grep -q '^preset custom$' "$P" || fail "non-root write changed the profile"
 sgblk_unload
