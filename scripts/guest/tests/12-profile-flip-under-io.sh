@@ -1,13 +1,50 @@
 # Profiles switched every 0.2 s while fio verify runs: the queue is frozen
 # for each switch, so no I/O is lost or failed and the data stays intact.
+# Two workloads, a disk each: misaligned 7k I/O on sgblk0, and on sgblk1
+# 1 MiB I/O from huge pages (fio fails if it cannot map them), in verify
+# passes until the 7k run is over and sgblk1's histograms show large
+# requests of both kinds: whole (none, align-4k, dma28 and desc-4 take
+# 256 KiB to 1 MiB in one element of contiguous memory, which the huge
+# pages guarantee) and in many elements (page and boundary-1k cut them
+# into 4 KiB ones: 64 or more a request).
 . /sgblk/guest/lib.sh
 
-sgblk_load capacity_mb=64
+# hist_ge NAME LO DISK: requests whose NAME (sgblk's hist) was at least LO,
+# the lower bound of one of its buckets.
+hist_ge() {
+	awk -v k="$1" -v lo="$2" '$1 == k { split($2, r, "-"); if (r[1] + 0 >= lo) n += $3 }
+		END { print n + 0 }' "$DBG/$3/hist"
+}
+
+# Huge pages for fio's 1 MiB buffers (iomem=mmaphuge: 4 of them, rounded up
+# to whole huge pages); if the kernel does not give them, the 1 MiB I/O
+# comes from ordinary pages, and the log and the console say so.
+HP=/proc/sys/vm/nr_hugepages
+hp0=$(cat $HP)
+trap 'echo "$hp0" >$HP' EXIT
+echo 8 >$HP
+hpkb=$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo)
+hpfree=$(awk '$1 == "HugePages_Free:" { print $2 }' /proc/meminfo)
+if [ "${hpfree:-0}" -ge 8 ]; then
+	iomem="--iomem=mmaphuge --hugepage-size=${hpkb}k"
+	note "8 huge pages of $hpkb KiB for the 1 MiB buffers"
+else
+	iomem=--iomem=malloc
+	msg="WARNING: only ${hpfree:-no} huge pages of 8 (${hpkb:-?} KiB): 1 MiB I/O from ordinary pages"
+	note "$msg"
+	echo "12-profile-flip-under-io: $msg" >/dev/console 2>/dev/null
+fi
+
+sgblk_load capacity_mb=64 nr_devices=2
+wait_node /dev/sgblk1
+rm -f /tmp/flip.* /tmp/big.*
 (
 	i=0
 	while [ ! -e /tmp/flip.stop ]; do
 		for p in boundary-1k align-4k none dma28 desc-4 page; do
-			echo "$p" >"$DBG/sgblk0/profile" || echo "flip to $p failed" >>/tmp/flip.err
+			for d in sgblk0 sgblk1; do
+				echo "$p" >"$DBG/$d/profile" || echo "flip of $d to $p failed" >>/tmp/flip.err
+			done
 			i=$((i + 1))
 			sleep 0.2
 		done
@@ -15,15 +52,64 @@ sgblk_load capacity_mb=64
 	echo "$i" >/tmp/flip.count
 ) &
 flipper=$!
+
+# big_loop: 1 MiB verify passes on sgblk1 until the 7k run is over and both
+# kinds of 1 MiB request were seen (or 20 passes); the number of passes to
+# /tmp/big.passes, a failed pass's output to /tmp/big.fail.
+big_loop() {
+	passes=0
+	while [ $passes -lt 20 ]; do
+		# shellcheck disable=SC2086 # $iomem is two options or one
+		if ! fio --name=big --filename=/dev/sgblk1 --direct=1 --ioengine=io_uring \
+			--rw=randrw --bs=1m --size=32M --iodepth=4 $iomem \
+			--verify=crc32c --verify_fatal=1 --do_verify=1 >/tmp/big.out 2>&1; then
+			cp /tmp/big.out /tmp/big.fail
+			break
+		fi
+		passes=$((passes + 1))
+		[ -e /tmp/flip.small-done ] &&
+			[ "$(hist_ge min_segment_bytes 262144 sgblk1)" -gt 0 ] &&
+			[ "$(hist_ge sg_elems_per_request 64 sgblk1)" -gt 0 ] && break
+	done
+	echo $passes >/tmp/big.passes
+}
+big_loop &
+big=$!
+
 # shellcheck disable=SC2046
 fio_verify /dev/sgblk0 --rw=randrw $(workload_opts misaligned) --size=32M
 rc=$?
+touch /tmp/flip.small-done
+wait $big
 touch /tmp/flip.stop
 wait $flipper
 [ $rc -eq 0 ] || fail "fio verify failed while profiles flipped"
+if [ -e /tmp/big.fail ]; then
+	tail -n 20 /tmp/big.fail
+	fail "1 MiB fio verify failed while profiles flipped"
+fi
 [ -s /tmp/flip.err ] && fail "$(cat /tmp/flip.err)"
 n=$(cat /tmp/flip.count)
 [ "$n" -ge 6 ] || fail "only $n profile switches happened"
-note "$n profile switches during the run"
-expect_clean
+note "$n profile switches during the run, $(cat /tmp/big.passes) 1 MiB verify passes"
+
+# The 1 MiB I/O reached sgblk1 as such: 256 KiB a request or more on
+# average (the smallest a profile cuts them to, on boundary-1k and desc-4),
+# whole ones and ones of many elements.
+reqs=$(sgblk_stat requests sgblk1)
+bytes=$(($(sgblk_stat bytes_read sgblk1) + $(sgblk_stat bytes_written sgblk1)))
+whole=$(hist_ge min_segment_bytes 262144 sgblk1)
+many=$(hist_ge sg_elems_per_request 64 sgblk1)
+note "sgblk1: $reqs requests, $((bytes / 1048576)) MiB; $whole with an element of 256 KiB or more, $many of 64 elements or more"
+[ "$reqs" -gt 0 ] || fail "no request reached sgblk1"
+[ "$bytes" -ge $((reqs * 262144)) ] ||
+	fail "sgblk1: $reqs requests for $bytes bytes: not the 1 MiB I/O"
+[ "$many" -gt 0 ] || fail "sgblk1: no request of 64 elements or more (page, boundary-1k)"
+if [ "$iomem" = --iomem=malloc ]; then
+	note "WARNING: no huge pages: whole 1 MiB elements not checked"
+else
+	[ "$whole" -gt 0 ] || fail "sgblk1: no request with an element of 256 KiB or more (none, align-4k, dma28, desc-4)"
+fi
+expect_clean sgblk0
+expect_clean sgblk1
 sgblk_unload

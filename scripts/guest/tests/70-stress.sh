@@ -1,10 +1,14 @@
 # Stress: fio verify loops on three devices (different completion modes,
-# queues and buffer alignment) and error-tolerant I/O on a fourth, for
-# SGBLK_STRESS_SECS (default 120), while profiles flip at random on every
-# device and fault knobs toggle.  Passes only with every verify pass clean,
-# the fault device's errors all accounted for (injected or timed out),
-# nothing in flight, no pinned pages left and no WARN/BUG (the runner checks
-# dmesg).
+# queues and buffer alignment; on the first, 1 MiB I/O from huge pages as
+# well) and error-tolerant I/O on a fourth, for SGBLK_STRESS_SECS (default
+# 120), while profiles flip at random on every device and fault knobs
+# toggle.  Passes only with every verify pass clean, the fault device's
+# errors all accounted for (injected or timed out), nothing in flight, no
+# pinned pages left and no WARN/BUG (the runner checks dmesg).  The 1 MiB
+# requests must show in the first device's histograms: whole (an element
+# of 256 KiB or more, contiguous memory, which the huge pages loop d's fio
+# must map guarantee) if it spent 5 s or more on profiles that take them,
+# in 64 elements or more if it spent 5 s or more on page or boundary-1k.
 # shellcheck disable=SC2086 # $disks and $PRESETS are word lists
 . /sgblk/guest/lib.sh
 
@@ -15,6 +19,13 @@ PRESETS="none page boundary-1k align-4k dma28 desc-4"
 # rnd N: a random number in 0..N-1.
 rnd() {
 	echo $(($(od -An -N2 -tu2 /dev/urandom) % $1))
+}
+
+# hist_ge NAME LO DISK: requests whose NAME (sgblk's hist) was at least LO,
+# the lower bound of one of its buckets.
+hist_ge() {
+	awk -v k="$1" -v lo="$2" '$1 == k { split($2, r, "-"); if (r[1] + 0 >= lo) n += $3 }
+		END { print n + 0 }' "$DBG/$3/hist"
 }
 
 # pick WORDS...: one of the words at random.
@@ -80,6 +91,23 @@ error_loop() {
 }
 
 rm -f /tmp/stress.*
+# Huge pages for loop d's buffers (iomem=mmaphuge: 4 of 1 MiB, rounded up
+# to whole huge pages); if the kernel does not give them, its 1 MiB I/O
+# comes from ordinary pages, and the log and the console say so.
+HP=/proc/sys/vm/nr_hugepages
+hp0=$(cat $HP)
+trap 'echo "$hp0" >$HP' EXIT
+echo 8 >$HP
+hpkb=$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo)
+hpfree=$(awk '$1 == "HugePages_Free:" { print $2 }' /proc/meminfo)
+if [ "${hpfree:-0}" -ge 8 ]; then
+	iomem="--iomem=mmaphuge --hugepage-size=${hpkb}k"
+else
+	iomem=--iomem=malloc
+	msg="WARNING: only ${hpfree:-no} huge pages of 8 (${hpkb:-?} KiB): 1 MiB I/O from ordinary pages"
+	note "$msg"
+	echo "70-stress: $msg" >/dev/console 2>/dev/null
+fi
 pins0=$(pins_held)
 sgblk_load capacity_mb=64
 disks="sgblk0 $(cfs_dev soft completion=softirq submit_queues=2)"
@@ -93,8 +121,15 @@ echo 2 >"/sys/block/$faulty/queue/nomerges" || fail "nomerges"
 set -- $disks
 note "stress for $secs s: verify on $*, faults on $faulty"
 
+# every profile change: disk, preset, time; first the ones they start on
+now() { cut -d' ' -f1 /proc/uptime; }
+for d in $disks $faulty; do
+	echo "$d $(sed -n 's/^preset //p' "$DBG/$d/profile") $(now)"
+done >/tmp/stress.flips
 deadline=$(($(date +%s) + secs))
 verify_loop "$1" a --rw=randrw --bs=64k &
+# loop d: the same disk, 32 MiB further on (loop a's 16 MiB stay its own)
+verify_loop "$1" d --rw=randrw --bs=1m --offset=32M --iodepth=4 $iomem &
 verify_loop "$2" b --rw=randwrite --bs=7k --mem_align=512 --size=14M &
 verify_loop "$3" c --rw=randrw --bs=4k --hipri=1 &
 error_loop "$faulty" &
@@ -107,8 +142,10 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 			>/dev/console 2>/dev/null
 	fi
 	d=$(pick $disks $faulty)
-	if pick $PRESETS >"$DBG/$d/profile"; then
+	p=$(pick $PRESETS)
+	if echo "$p" >"$DBG/$d/profile"; then
 		flips=$((flips + 1))
+		echo "$d $p $(now)" >>/tmp/stress.flips
 	else
 		fail "profile change refused on $d"
 	fi
@@ -120,6 +157,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 	toggles=$((toggles + 6))
 	sleep 0.$((2 + $(rnd 6)))
 done
+tend=$(now)
 for d in $disks $faulty; do
 	for k in fail_pool_every fail_map_every fail_request_every \
 		fail_request_percent drop_request_every; do
@@ -129,14 +167,14 @@ done
 wait
 note "$flips profile flips, $toggles knob writes"
 
-for t in a b c errs; do
+for t in a b c d errs; do
 	if [ -e "/tmp/stress.$t.fail" ]; then
 		tail -n 20 "/tmp/stress.$t.fail"
 		fail "fio failed during stress ($t)"
 	fi
 done
-note "verify passes: $(cat /tmp/stress.a) + $(cat /tmp/stress.b) + $(cat /tmp/stress.c)"
-for t in a b c; do
+note "verify passes: $(cat /tmp/stress.a) + $(cat /tmp/stress.b) + $(cat /tmp/stress.c) + $(cat /tmp/stress.d)"
+for t in a b c d; do
 	[ "$(cat /tmp/stress.$t)" -gt 0 ] || fail "verify loop $t never completed a pass"
 done
 
@@ -164,6 +202,30 @@ expect_stat errors -eq $((inj + tmo)) "$faulty"
 expect_stat injected_drops -eq "$tmo" "$faulty"
 read -r _ rm _ _ _ wm _ <"/sys/block/$faulty/stat"
 [ "$rm$wm" = 00 ] || fail "$faulty merged bios ($rm reads, $wm writes) with nomerges=2"
+# Loop d's 1 MiB requests reached $1, whole and in many elements, if it
+# spent the time on profiles that give them: seconds on each kind.
+read -r tw tm <<EOT
+$(awk -v d="$1" -v end="$tend" '$1 == d { if (p != "") t[p] += $3 - t0; p = $2; t0 = $3 }
+	END { t[p] += end - t0
+		printf "%d %d\n", t["none"] + t["align-4k"] + t["dma28"] + t["desc-4"], t["page"] + t["boundary-1k"] }' \
+	/tmp/stress.flips)
+EOT
+whole=$(hist_ge min_segment_bytes 262144 "$1")
+many=$(hist_ge sg_elems_per_request 64 "$1")
+note "$1: $whole requests with an element of 256 KiB or more (${tw}s on none, align-4k, dma28, desc-4)," \
+	"$many of 64 elements or more (${tm}s on page, boundary-1k)"
+if [ "$tm" -ge 5 ]; then
+	[ "$many" -gt 0 ] || fail "$1: no request of 64 elements or more in ${tm}s on page or boundary-1k"
+else
+	note "WARNING: $1: ${tm}s on page or boundary-1k: 1 MiB requests in many elements not checked"
+fi
+if [ "$iomem" = --iomem=malloc ]; then
+	note "WARNING: no huge pages: whole 1 MiB elements not checked"
+elif [ "$tw" -ge 5 ]; then
+	[ "$whole" -gt 0 ] || fail "$1: no request with an element of 256 KiB or more in ${tw}s on none, align-4k, dma28 or desc-4"
+else
+	note "WARNING: $1: ${tw}s on none, align-4k, dma28 or desc-4: whole 1 MiB requests not checked"
+fi
 for d in $disks $faulty; do
 	read -r r w <"/sys/block/$d/inflight"
 	[ "$r$w" = 00 ] || fail "$d: $r reads, $w writes still in flight"
