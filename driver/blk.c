@@ -221,6 +221,7 @@ static void sgblk_queue_rqs(sgblk_rq_list *rqlist)
 		struct sgblk_dev *dev = rq->q->queuedata;
 
 		sgblk_stat_inc(dev, batched_requests);
+		sgblk_rq_own_tag(rq);
 		if (sgblk_issue(rq->mq_hctx, rq, &iob) == BLK_STS_RESOURCE)
 			blk_mq_requeue_request(rq, true);
 	}

@@ -76,6 +76,18 @@ static inline void sgblk_unfreeze_queue(struct request_queue *q,
 #endif
 }
 
+/*
+ * A request a driver takes through ->queue_rqs must be in its hardware
+ * queue's tag table, or blk-mq's timeout handler, in-flight counts and
+ * debugfs never find it: newer kernels enter it in blk_mq_start_request(),
+ * 6.1 only when it hands out a driver tag on the ->queue_rq path, so its
+ * nvme-pci enters it itself.  Entering it again is harmless.
+ */
+static inline void sgblk_rq_own_tag(struct request *rq)
+{
+	rq->mq_hctx->tags->rqs[rq->tag] = rq;
+}
+
 /* 6.14+: requests merge unless the queue says otherwise; no flag for it. */
 #ifdef SGBLK_HAVE_SHOULD_MERGE
 #define SGBLK_MQ_F_MERGE BLK_MQ_F_SHOULD_MERGE
