@@ -225,3 +225,34 @@ bench_buffer() {
 	# the pad's pages are gaps either way
 	rm -f "$1.pad"
 }
+
+# hist_ge NAME LO DISK: requests whose NAME (sgblk's hist) was at least LO,
+# the lower bound of one of its buckets.
+hist_ge() {
+	awk -v k="$1" -v lo="$2" '$1 == k { split($2, r, "-"); if (r[1] + 0 >= lo) n += $3 }
+		END { print n + 0 }' "$DBG/$3/hist"
+}
+
+# huge_pages_for_1m TEST: 8 huge pages for fio's 1 MiB buffers (4 of them,
+# rounded up to whole huge pages), given back when the test exits (an EXIT
+# trap).  Sets HUGE_IOMEM to fio's options for them; if the kernel does not give
+# them, the 1 MiB I/O comes from ordinary pages, and the log and the
+# console say so.
+huge_pages_for_1m() {
+	_hp=/proc/sys/vm/nr_hugepages
+	_hp0=$(cat $_hp)
+	# shellcheck disable=SC2064 # the count to give back is known now
+	trap "echo $_hp0 >$_hp" EXIT
+	echo 8 >$_hp
+	_kb=$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo)
+	_free=$(awk '$1 == "HugePages_Free:" { print $2 }' /proc/meminfo)
+	if [ "${_free:-0}" -ge 8 ]; then
+		HUGE_IOMEM="--iomem=mmaphuge --hugepage-size=${_kb}k"
+		note "8 huge pages of $_kb KiB for the 1 MiB buffers"
+	else
+		HUGE_IOMEM=--iomem=malloc
+		_msg="WARNING: only ${_free:-no} huge pages of 8 (${_kb:-?} KiB): 1 MiB I/O from ordinary pages"
+		note "$_msg"
+		echo "$1: $_msg" >/dev/console 2>/dev/null
+	fi
+}

@@ -9,31 +9,7 @@
 # into 4 KiB ones: 64 or more a request).
 . /sgblk/guest/lib.sh
 
-# hist_ge NAME LO DISK: requests whose NAME (sgblk's hist) was at least LO,
-# the lower bound of one of its buckets.
-hist_ge() {
-	awk -v k="$1" -v lo="$2" '$1 == k { split($2, r, "-"); if (r[1] + 0 >= lo) n += $3 }
-		END { print n + 0 }' "$DBG/$3/hist"
-}
-
-# Huge pages for fio's 1 MiB buffers (iomem=mmaphuge: 4 of them, rounded up
-# to whole huge pages); if the kernel does not give them, the 1 MiB I/O
-# comes from ordinary pages, and the log and the console say so.
-HP=/proc/sys/vm/nr_hugepages
-hp0=$(cat $HP)
-trap 'echo "$hp0" >$HP' EXIT
-echo 8 >$HP
-hpkb=$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo)
-hpfree=$(awk '$1 == "HugePages_Free:" { print $2 }' /proc/meminfo)
-if [ "${hpfree:-0}" -ge 8 ]; then
-	iomem="--iomem=mmaphuge --hugepage-size=${hpkb}k"
-	note "8 huge pages of $hpkb KiB for the 1 MiB buffers"
-else
-	iomem=--iomem=malloc
-	msg="WARNING: only ${hpfree:-no} huge pages of 8 (${hpkb:-?} KiB): 1 MiB I/O from ordinary pages"
-	note "$msg"
-	echo "12-profile-flip-under-io: $msg" >/dev/console 2>/dev/null
-fi
+huge_pages_for_1m 12-profile-flip-under-io
 
 sgblk_load capacity_mb=64 nr_devices=2
 wait_node /dev/sgblk1
@@ -59,9 +35,9 @@ flipper=$!
 big_loop() {
 	passes=0
 	while [ $passes -lt 20 ]; do
-		# shellcheck disable=SC2086 # $iomem is two options or one
+		# shellcheck disable=SC2086 # $HUGE_IOMEM is two options or one
 		if ! fio --name=big --filename=/dev/sgblk1 --direct=1 --ioengine=io_uring \
-			--rw=randrw --bs=1m --size=32M --iodepth=4 $iomem \
+			--rw=randrw --bs=1m --size=32M --iodepth=4 $HUGE_IOMEM \
 			--verify=crc32c --verify_fatal=1 --do_verify=1 >/tmp/big.out 2>&1; then
 			cp /tmp/big.out /tmp/big.fail
 			break
@@ -105,7 +81,7 @@ note "sgblk1: $reqs requests, $((bytes / 1048576)) MiB; $whole with an element o
 [ "$bytes" -ge $((reqs * 262144)) ] ||
 	fail "sgblk1: $reqs requests for $bytes bytes: not the 1 MiB I/O"
 [ "$many" -gt 0 ] || fail "sgblk1: no request of 64 elements or more (page, boundary-1k)"
-if [ "$iomem" = --iomem=malloc ]; then
+if [ "$HUGE_IOMEM" = --iomem=malloc ]; then
 	note "WARNING: no huge pages: whole 1 MiB elements not checked"
 else
 	[ "$whole" -gt 0 ] || fail "sgblk1: no request with an element of 256 KiB or more (none, align-4k, dma28, desc-4)"

@@ -21,13 +21,6 @@ rnd() {
 	echo $(($(od -An -N2 -tu2 /dev/urandom) % $1))
 }
 
-# hist_ge NAME LO DISK: requests whose NAME (sgblk's hist) was at least LO,
-# the lower bound of one of its buckets.
-hist_ge() {
-	awk -v k="$1" -v lo="$2" '$1 == k { split($2, r, "-"); if (r[1] + 0 >= lo) n += $3 }
-		END { print n + 0 }' "$DBG/$3/hist"
-}
-
 # pick WORDS...: one of the words at random.
 pick() {
 	shift "$(rnd $#)"
@@ -91,23 +84,7 @@ error_loop() {
 }
 
 rm -f /tmp/stress.*
-# Huge pages for loop d's buffers (iomem=mmaphuge: 4 of 1 MiB, rounded up
-# to whole huge pages); if the kernel does not give them, its 1 MiB I/O
-# comes from ordinary pages, and the log and the console say so.
-HP=/proc/sys/vm/nr_hugepages
-hp0=$(cat $HP)
-trap 'echo "$hp0" >$HP' EXIT
-echo 8 >$HP
-hpkb=$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo)
-hpfree=$(awk '$1 == "HugePages_Free:" { print $2 }' /proc/meminfo)
-if [ "${hpfree:-0}" -ge 8 ]; then
-	iomem="--iomem=mmaphuge --hugepage-size=${hpkb}k"
-else
-	iomem=--iomem=malloc
-	msg="WARNING: only ${hpfree:-no} huge pages of 8 (${hpkb:-?} KiB): 1 MiB I/O from ordinary pages"
-	note "$msg"
-	echo "70-stress: $msg" >/dev/console 2>/dev/null
-fi
+huge_pages_for_1m 70-stress
 pins0=$(pins_held)
 sgblk_load capacity_mb=64
 disks="sgblk0 $(cfs_dev soft completion=softirq submit_queues=2)"
@@ -129,7 +106,7 @@ done >/tmp/stress.flips
 deadline=$(($(date +%s) + secs))
 verify_loop "$1" a --rw=randrw --bs=64k &
 # loop d: the same disk, 32 MiB further on (loop a's 16 MiB stay its own)
-verify_loop "$1" d --rw=randrw --bs=1m --offset=32M --iodepth=4 $iomem &
+verify_loop "$1" d --rw=randrw --bs=1m --offset=32M --iodepth=4 $HUGE_IOMEM &
 verify_loop "$2" b --rw=randwrite --bs=7k --mem_align=512 --size=14M &
 verify_loop "$3" c --rw=randrw --bs=4k --hipri=1 &
 error_loop "$faulty" &
@@ -219,7 +196,7 @@ if [ "$tm" -ge 5 ]; then
 else
 	note "WARNING: $1: ${tm}s on page or boundary-1k: 1 MiB requests in many elements not checked"
 fi
-if [ "$iomem" = --iomem=malloc ]; then
+if [ "$HUGE_IOMEM" = --iomem=malloc ]; then
 	note "WARNING: no huge pages: whole 1 MiB elements not checked"
 elif [ "$tw" -ge 5 ]; then
 	[ "$whole" -gt 0 ] || fail "$1: no request with an element of 256 KiB or more in ${tw}s on none, align-4k, dma28 or desc-4"
