@@ -440,7 +440,7 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 	struct request_queue *q = dev->disk->queue;
 	struct sgblk_qlimits lim = { };
 	struct sgblk_lim_update u;
-	struct sgblk_pool next;
+	struct sgblk_pool *next;
 	unsigned int memflags;
 	int ret;
 
@@ -449,25 +449,33 @@ int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p)
 		ret = -ENODEV;
 		goto unlock;
 	}
+	/* The pool registry's lock is not taken under the freeze. */
+	next = sgblk_dma_pool_new(dev, p);
+	if (!next) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
 	sgblk_limits_start(q, &u);
 	memflags = sgblk_freeze_queue(q);
-	ret = sgblk_dma_prepare(dev, p, &next);
+	ret = sgblk_dma_prepare(dev, p, next);
 	if (ret) {
 		sgblk_limits_cancel(q);
+		sgblk_dma_abort(dev, next);
 		goto out;
 	}
 	sgblk_dev_qlimits(dev, p, &lim);
 	ret = sgblk_limits_commit(q, &u, &lim);
 	if (ret) {
-		sgblk_dma_abort(dev, &next);
+		sgblk_dma_abort(dev, next);
 		goto out;
 	}
-	sgblk_dma_commit(dev, p, &next);
+	sgblk_dma_commit(dev, p, next);
 	spin_lock(&dev->conf_lock);
 	dev->conf.profile = *p;
 	spin_unlock(&dev->conf_lock);
 out:
 	sgblk_unfreeze_queue(q, memflags);
+	sgblk_dma_reap(dev);
 unlock:
 	mutex_unlock(&dev->profile_lock);
 	return ret;
@@ -550,9 +558,10 @@ void sgblk_blk_stop(struct sgblk_dev *dev)
 	}
 	q = dev->disk->queue;
 	blk_mark_disk_dead(dev->disk);
+	/* Drained: with dma_gone set, no request takes a buffer again. */
 	memflags = sgblk_freeze_queue(q);
-	sgblk_dma_stop(dev);
 	sgblk_unfreeze_queue(q, memflags);
+	sgblk_dma_stop(dev);
 out:
 	mutex_unlock(&dev->profile_lock);
 }

@@ -203,12 +203,15 @@ static void sgblk_dma_names(struct sgblk_dev *dev)
 	dev->domain_name = sgblk_domain_str(dom);
 }
 
+static void sgblk_dma_release_pools(struct sgblk_dev *dev);
+
 int sgblk_dma_init(struct sgblk_dev *dev)
 {
-	struct sgblk_pool next;
+	struct sgblk_pool *next;
 	struct device *d;
 	int ret;
 
+	INIT_LIST_HEAD(&dev->retired);
 	ret = sgblk_bcache_init(dev);
 	if (ret)
 		return ret;
@@ -231,12 +234,21 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 		goto err_put;
 	dev->iommu = iommu_get_domain_for_dev(d);
 	sgblk_dma_names(dev);
-	ret = sgblk_dma_prepare(dev, &dev->conf.profile, &next);
-	if (ret)
+	next = sgblk_dma_pool_new(dev, &dev->conf.profile);
+	if (!next) {
+		ret = -ENOMEM;
 		goto err_put;
-	sgblk_dma_commit(dev, &dev->conf.profile, &next);
+	}
+	ret = sgblk_dma_prepare(dev, &dev->conf.profile, next);
+	if (ret) {
+		sgblk_dma_abort(dev, next);
+		goto err_pools;
+	}
+	sgblk_dma_commit(dev, &dev->conf.profile, next);
 	return 0;
 
+err_pools:
+	sgblk_dma_release_pools(dev);
 err_put:
 	sgblk_dma_dev_put(dev);
 err_bcache:
@@ -247,58 +259,89 @@ err_bcache:
 /**
  * sgblk_pool_destroy - destroy a bounce pool under the mask it was filled under
  * @dev: the device (for the count of foreign-mask frees)
- * @bp: the pool, or an empty one
+ * @bp: the pool, off any list
+ * @restore: put the pool's own mask back for its destruction (nothing may
+ *	allocate from the device meanwhile: no I/O, the queue not live)
  *
- * Coherent memory must be freed under the mask and device it was allocated
- * with: swiotlb-xen checks a freed buffer against the device's current
- * coherent mask and keeps (leaks) one above it.  A profile switch fills the
- * new pool under the new mask while the old pool still exists, so the old
- * one's mask is put back for its destruction.  The device's queue is
- * frozen (or not live), so no pool allocation can see the mask change.
+ * Coherent memory must be freed under a mask that covers it: swiotlb-xen
+ * checks a freed buffer against the device's current coherent mask and
+ * keeps (leaks) one above it.  Without @restore the caller has made sure
+ * the device's mask covers the pool's (sgblk_dma_reap()).
  */
-static void sgblk_pool_destroy(struct sgblk_dev *dev, struct sgblk_pool *bp)
+static void sgblk_pool_destroy(struct sgblk_dev *dev, struct sgblk_pool *bp,
+			       bool restore)
 {
 	struct device *d = sgblk_dma_dev(dev);
 	u64 cur = d->coherent_dma_mask;
 
-	if (!bp->pool)
-		return;
 	/* Setting a mask the device accepted before cannot fail. */
-	if (cur != bp->mask)
+	if (restore && cur != bp->mask)
 		dma_set_coherent_mask(d, bp->mask);
-	if (d->coherent_dma_mask != bp->mask)
+	if (d->coherent_dma_mask < bp->mask)
 		atomic_inc(&dev->pool_foreign_frees);
 	dma_pool_destroy(bp->pool);
-	if (cur != bp->mask)
+	if (restore && cur != bp->mask)
 		dma_set_coherent_mask(d, cur);
-	bp->pool = NULL;
+	kfree(bp);
 }
 
 /*
- * The bounce pool goes while its device still has its DMA ops: every
- * buffer back from the CPU caches first.
+ * Every pool the device has, destroyed while nothing can allocate from it
+ * (teardown, or a removed DMA device whose requests all fail), each under
+ * its own mask, and while the device still has its DMA ops; every buffer
+ * back from the CPU caches first.
  */
-static void sgblk_dma_release_pool(struct sgblk_dev *dev)
+static void sgblk_dma_release_pools(struct sgblk_dev *dev)
 {
-	struct sgblk_pool bp = { .pool = dev->pool, .mask = dev->pool_mask };
+	struct sgblk_pool *bp, *tmp;
 
 	sgblk_bcache_drain(dev);
-	sgblk_pool_destroy(dev, &bp);
+	if (dev->cur_pool)
+		list_add(&dev->cur_pool->node, &dev->retired);
+	dev->cur_pool = NULL;
 	dev->pool = NULL;
+	list_for_each_entry_safe(bp, tmp, &dev->retired, node) {
+		list_del(&bp->node);
+		sgblk_pool_destroy(dev, bp, true);
+	}
+}
+
+/**
+ * sgblk_dma_reap - destroy the pools profile switches replaced, where safe
+ * @dev: the device, its profile_lock held, its queue running
+ *
+ * Not under a queue freeze: dma_pool_destroy() takes the DMA pool
+ * registry's lock, under which others allocate memory, and reclaim may
+ * wait for this very queue (lockdep saw that cycle on 7.3).  A retired
+ * pool no request uses any more; one whose mask the device's present mask
+ * covers is destroyed now, one filled under a wider mask waits until the
+ * device's mask covers it again, or teardown.
+ */
+void sgblk_dma_reap(struct sgblk_dev *dev)
+{
+	u64 cur = sgblk_dma_dev(dev)->coherent_dma_mask;
+	struct sgblk_pool *bp, *tmp;
+
+	list_for_each_entry_safe(bp, tmp, &dev->retired, node) {
+		if (bp->mask > cur)
+			continue;
+		list_del(&bp->node);
+		sgblk_pool_destroy(dev, bp, false);
+	}
 }
 
 /**
  * sgblk_dma_stop - forget the DMA device: it is being removed
- * @dev: the disk, its queue frozen with dev->dma_gone set: no request holds
- *	a mapping or a bounce buffer, and none will make one
+ * @dev: the disk, dev->dma_gone set and its requests drained: no request
+ *	holds a mapping or a bounce buffer, and none will make one
  *
- * The pool goes now, through the device's own DMA ops (its driver's remove
+ * The pools go now, through the device's own DMA ops (its driver's remove
  * is running; the IOMMU core tears the device down after it), and nothing
  * of its IOMMU domain is kept.
  */
 void sgblk_dma_stop(struct sgblk_dev *dev)
 {
-	sgblk_dma_release_pool(dev);
+	sgblk_dma_release_pools(dev);
 	dev->pool_mask = 0;
 	dev->iommu = NULL;
 	WRITE_ONCE(dev->backend_name, "gone");
@@ -314,7 +357,7 @@ void sgblk_dma_exit(struct sgblk_dev *dev)
 		dev_err(sgblk_dma_dev(dev), "%ld bounce bytes leaked at teardown\n",
 			held);
 	mutex_lock(&dev->profile_lock);
-	sgblk_dma_release_pool(dev);
+	sgblk_dma_release_pools(dev);
 	mutex_unlock(&dev->profile_lock);
 	sgblk_bcache_exit(dev);
 	sgblk_dma_dev_put(dev);
@@ -351,24 +394,59 @@ static unsigned int sgblk_pool_fill(struct dma_pool *pool, unsigned int n,
 }
 
 /**
+ * sgblk_dma_pool_new - an empty bounce pool for a profile
+ * @dev: the device; its queue running (a switch calls this before it
+ *	freezes the queue: creating a dma_pool takes the pool registry's lock,
+ *	see sgblk_dma_reap())
+ * @p: the profile
+ *
+ * Objects are bounce_size aligned and bounce_size divides the segment
+ * boundary, so none can cross it; the pool's own boundary guarantee is
+ * passed as well, except at 4 GiB and up, which 6.1's dma_pool keeps in an
+ * unsigned int (it would wrap to 0 and loop forever).
+ * Return: the pool, for sgblk_dma_prepare(), or NULL (no memory).
+ */
+struct sgblk_pool *sgblk_dma_pool_new(struct sgblk_dev *dev,
+				      const struct sgblk_profile *p)
+{
+	const struct sgplan_profile *pl = &p->plan;
+	struct sgblk_pool *bp = kzalloc(sizeof(*bp), GFP_KERNEL);
+	char name[32];
+
+	if (!bp)
+		return NULL;
+	snprintf(name, sizeof(name), SGBLK_NAME "%d-bounce", dev->index);
+	bp->pool = dma_pool_create(name, sgblk_dma_dev(dev), pl->bounce_size,
+				   pl->bounce_size,
+				   pl->seg_boundary < SZ_4G ? pl->seg_boundary : 0);
+	if (!bp->pool) {
+		kfree(bp);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&bp->node);
+	return bp;
+}
+
+/**
  * sgblk_dma_prepare - the DMA side of a profile, made ready but not used
  * @dev: the device; its queue is frozen (or not live yet): no bounce buffer
  *	is held and none is being taken
  * @p: the profile
- * @next: the new bounce pool and its mask, for sgblk_dma_commit() or
- *	sgblk_dma_abort()
+ * @next: its pool from sgblk_dma_pool_new(), filled here, for
+ *	sgblk_dma_commit() or sgblk_dma_abort()
  *
  * The coherent mask, which dma_pool allocations obey, is set to the
  * profile's (the old pool, filled under the old mask, is destroyed under
- * it: sgblk_pool_destroy()); the new pool holds, from the start, the buffers the worst
- * request needs: memory below a small DMA mask is scarce (a mask under 32
- * bits leaves dma-direct the 16 MiB ZONE_DMA once a DMA32 page proves out
- * of reach) and a pool that could never grow would leave such a request
- * waiting for its whole timeout.  A device that cannot have them is
- * refused, as a driver whose probe cannot get its DMA memory.
+ * one that covers it: sgblk_dma_reap()); the new pool holds, from the
+ * start, the buffers the worst request needs: memory below a small DMA
+ * mask is scarce (a mask under 32 bits leaves dma-direct the 16 MiB
+ * ZONE_DMA once a DMA32 page proves out of reach) and a pool that could
+ * never grow would leave such a request waiting for its whole timeout.  A
+ * device that cannot have them is refused, as a driver whose probe cannot
+ * get its DMA memory.
  *
  * Return: 0, or a negative errno (-ENOMEM: no bounce memory below the
- * mask) with the device's DMA state unchanged.
+ * mask) with the device's coherent mask as it was.
  */
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 		      struct sgblk_pool *next)
@@ -377,55 +455,34 @@ int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 	struct device *d = sgblk_dma_dev(dev);
 	u64 old_mask = d->coherent_dma_mask;
 	unsigned int need, extra;
-	struct dma_pool *pool;
-	char name[32];
 	int ret;
 
 	ret = dma_set_coherent_mask(d, DMA_BIT_MASK(pl->dma_mask_bits));
 	if (ret)
 		return ret;
-	/*
-	 * Objects are bounce_size aligned and bounce_size divides the segment
-	 * boundary, so none can cross it; the pool's own boundary guarantee is
-	 * passed as well, except at 4 GiB and up, which 6.1's dma_pool keeps in
-	 * an unsigned int (it would wrap to 0 and loop forever).
-	 */
-	snprintf(name, sizeof(name), SGBLK_NAME "%d-bounce", dev->index);
-	pool = dma_pool_create(name, d, pl->bounce_size, pl->bounce_size,
-			       pl->seg_boundary < SZ_4G ? pl->seg_boundary : 0);
-	if (!pool) {
-		ret = -ENOMEM;
-		goto err_mask;
-	}
-	need = sgblk_profile_bounce_bufs(p);
-	next->pool = pool;
 	next->mask = d->coherent_dma_mask;
-	if (sgblk_pool_fill(pool, need, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) < need) {
+	need = sgblk_profile_bounce_bufs(p);
+	if (sgblk_pool_fill(next->pool, need, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) < need) {
 		pr_warn("%s: no %u KiB of bounce memory below the %u-bit DMA mask\n",
 			dev_name(d), need * pl->bounce_size / SZ_1K, pl->dma_mask_bits);
-		sgblk_pool_destroy(dev, next);
-		ret = -ENOMEM;
-		goto err_mask;
+		/* Setting back a mask that was accepted before cannot fail. */
+		if (old_mask)
+			dma_set_coherent_mask(d, old_mask);
+		return -ENOMEM;
 	}
 	/* Where memory is plentiful, a little more so I/O rarely allocates. */
 	extra = min_t(u32, SGBLK_POOL_PREWARM, p->bounce_pool_kb * SZ_1K / pl->bounce_size);
 	if (pl->dma_mask_bits >= 32 && extra > need)
-		sgblk_pool_fill(pool, extra, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+		sgblk_pool_fill(next->pool, extra, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 	return 0;
-
-err_mask:
-	/* Setting back a mask that was accepted before cannot fail. */
-	if (old_mask)
-		dma_set_coherent_mask(d, old_mask);
-	return ret;
 }
 
 /**
  * sgblk_dma_commit - switch the device to a prepared profile's DMA state
  * @dev: the device, its queue frozen or not live yet
  * @p: the profile sgblk_dma_prepare() was given
- * @next: what it returned; the old pool is destroyed (its buffers taken
- *	back from the CPU caches first) under the mask it was filled under
+ * @next: the pool it filled; the old one, its buffers taken back from the
+ *	CPU caches, is retired for sgblk_dma_reap()
  *
  * The DMA layer gets the limits the block layer gets (a page at least),
  * not the profile's: sub-page rules are the planner's job, as the DMA mask
@@ -443,7 +500,10 @@ void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
 	sgblk_profile_qlimits(p, dev->conf.bs, &lim);
 	dma_set_max_seg_size(d, lim.max_segment_size);
 	dma_set_seg_boundary(d, lim.seg_boundary_mask);
-	sgblk_dma_release_pool(dev);
+	sgblk_bcache_drain(dev);
+	if (dev->cur_pool)
+		list_add_tail(&dev->cur_pool->node, &dev->retired);
+	dev->cur_pool = next;
 	dev->pool = next->pool;
 	dev->pool_mask = next->mask;
 	dev->bcache_size = sgblk_bcache_size(&p->plan);
@@ -451,13 +511,17 @@ void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
 
 /**
  * sgblk_dma_abort - drop a prepared profile, keeping the active one
- * @dev: the device, its queue frozen
- * @next: what sgblk_dma_prepare() returned
+ * @dev: the device, its queue frozen or not live yet
+ * @next: the pool from sgblk_dma_pool_new(), filled or not: retired, for
+ *	sgblk_dma_reap() (or teardown) to destroy
  */
 void sgblk_dma_abort(struct sgblk_dev *dev, struct sgblk_pool *next)
 {
-	sgblk_pool_destroy(dev, next);
-	dma_set_coherent_mask(sgblk_dma_dev(dev), dev->pool_mask);
+	if (!next->mask)
+		next->mask = sgblk_dma_dev(dev)->coherent_dma_mask;
+	list_add_tail(&next->node, &dev->retired);
+	if (dev->pool_mask)
+		dma_set_coherent_mask(sgblk_dma_dev(dev), dev->pool_mask);
 }
 
 /*
@@ -997,7 +1061,7 @@ static void sgblk_bad_dma_addr(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
  * map (sg: dma_map_sg; iter: the block layer's DMA iterator), mask and
  * coherent_mask (bits), pool_mask (bits: the mask the bounce pool was filled
  * under, 0 when there is none), pool_foreign_frees (pools destroyed under
- * another coherent mask than their own: must stay 0), maps_outstanding
+ * a coherent mask that does not cover theirs: must stay 0), maps_outstanding
  * (mappings made minus ended since the last stats reset), sample (the
  * engine's first translation: "DMA -> physical", or "none" before it made
  * one).

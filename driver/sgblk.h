@@ -114,13 +114,15 @@ struct sgblk_bcache;
 
 /**
  * struct sgblk_pool - a bounce pool and the coherent mask it was filled
- *	under, which it must be destroyed under too (sgblk_pool_destroy())
- * @pool: the dma_pool, or NULL
+ *	under, which it must be destroyed under (or under a wider one)
+ * @pool: the dma_pool
  * @mask: the device's coherent mask when it was filled
+ * @node: on the device's retired list once another pool replaced it
  */
 struct sgblk_pool {
 	struct dma_pool *pool;
 	u64 mask;
+	struct list_head node;
 };
 
 /**
@@ -151,9 +153,13 @@ struct sgblk_pool {
  * @sample: the engine's first translation, DMA address to physical (for
  *	debugfs dma: an IOVA differs from the address it reaches)
  * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
+ *	(@cur_pool's dma_pool, for the I/O path)
  * @pool_mask: the coherent mask @pool was filled under
- * @pool_foreign_frees: pools destroyed under another coherent mask than
- *	they were filled under (must stay 0; debugfs dma)
+ * @cur_pool: the active pool
+ * @retired: pools a profile switch replaced, destroyed once the queue runs
+ *	again and the device's coherent mask covers theirs (sgblk_dma_reap())
+ * @pool_foreign_frees: pools destroyed under a coherent mask that does not
+ *	cover the one they were filled under (must stay 0; debugfs dma)
  * @pool_bytes: bounce bytes held now (capped by bounce_pool_kb)
  * @bcache: per-CPU caches of free bounce buffers (bcache.c)
  * @bcache_size: buffers each may keep, set with the profile
@@ -183,6 +189,8 @@ struct sgblk_dev {
 	} sample;
 	struct dma_pool *pool;
 	u64 pool_mask;
+	struct sgblk_pool *cur_pool;
+	struct list_head retired;
 	atomic_t pool_foreign_frees;
 	atomic_long_t pool_bytes;
 	struct sgblk_bcache __percpu *bcache;
@@ -227,11 +235,14 @@ int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name);
 void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev);
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
+struct sgblk_pool *sgblk_dma_pool_new(struct sgblk_dev *dev,
+				      const struct sgblk_profile *p);
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 		      struct sgblk_pool *next);
 void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
 		      struct sgblk_pool *next);
 void sgblk_dma_abort(struct sgblk_dev *dev, struct sgblk_pool *next);
+void sgblk_dma_reap(struct sgblk_dev *dev);
 void sgblk_dma_stop(struct sgblk_dev *dev);
 void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l);
 blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,

@@ -22,11 +22,13 @@ uptime_ms() {
 # held DISK: polled reads submitted on DISK and never reaped (sgblk-uring
 # --hold: the submitter stops polling), 16 of them in flight.
 held() {
+	# (a file left by an earlier holder would be read before it is truncated)
+	rm -f /tmp/held.out
 	sgblk-uring --poll --hold --depth 16 --rw randread --runtime 86400 -q \
 		"/dev/$1" >/tmp/held.out 2>&1 &
 	fpid=$!
 	w=0
-	while ! grep -q '^held ' /tmp/held.out && [ $w -lt 100 ]; do
+	while ! grep -q "^held " /tmp/held.out && [ $w -lt 300 ]; do
 		sleep 0.1
 		w=$((w + 1))
 	done

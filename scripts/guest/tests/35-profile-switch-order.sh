@@ -1,11 +1,12 @@
 # The order of a profile switch's steps, as the DMA and block layers need.
 #
-# 1. A bounce pool is destroyed under the coherent mask it was filled
-#    under: the new profile's pool is filled under its mask while the old
-#    pool still exists, and swiotlb-xen keeps (leaks) coherent memory freed
-#    above the device's current mask.  debugfs dma shows the mask of the
-#    live pool (pool_mask) and counts pools destroyed under another mask
-#    (pool_foreign_frees, must stay 0), over 10 flips none <-> dma28.
+# 1. A bounce pool is destroyed under a coherent mask that covers the one
+#    it was filled under: the new profile's pool is filled under its mask
+#    while the old pool still exists, and swiotlb-xen keeps (leaks)
+#    coherent memory freed above the device's current mask.  debugfs dma
+#    shows the mask of the live pool (pool_mask) and counts pools destroyed
+#    under a mask that does not cover theirs (pool_foreign_frees, must stay
+#    0), over 10 flips none <-> dma28.
 # 2. Readers of the active profile and mapping path (configfs: world
 #    readable, under configfs's global lock; debugfs) do not wait for a
 #    switch's queue freeze, and neither does power=1 on another item: all
