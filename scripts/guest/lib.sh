@@ -256,3 +256,14 @@ huge_pages_for_1m() {
 		echo "$1: $_msg" >/dev/console 2>/dev/null
 	fi
 }
+
+# ends_within PID SECONDS: true once PID has ended, false if it still runs
+# SECONDS later (it is left running).
+ends_within() {
+	_w=0
+	while kill -0 "$1" 2>/dev/null && [ $_w -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	! kill -0 "$1" 2>/dev/null
+}

@@ -116,12 +116,7 @@ while [ $k -lt 20 ]; do
 	k=$((k + 1))
 done
 touch /tmp/msk.stop
-w=0
-while kill -0 $wpid 2>/dev/null && [ $w -lt 100 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
-kill -0 $wpid 2>/dev/null && fail "max_sectors_kb writes hang after the flips"
+ends_within $wpid 10 || fail "max_sectors_kb writes hang after the flips"
 wait $wpid
 kill -INT $fpid
 wait $fpid	# stopped by SIGINT, fio's exit status varies: its error count counts

@@ -34,12 +34,7 @@ gone() {
 
 # wait_exit PID SECONDS: the process must end within SECONDS.
 wait_exit() {
-	w=0
-	while kill -0 "$1" 2>/dev/null && [ $w -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		w=$((w + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
+	if ! ends_within "$1" "$2"; then
 		kill -9 "$1"
 		fail "pid $1 still running $2 s after the disk went"
 	fi

@@ -51,21 +51,10 @@ done
 
 t0=$(cut -d' ' -f1 /proc/uptime)
 echo 1 >"$PCI/$fn/remove" &
-rpid=$!
-w=0
-while kill -0 $rpid 2>/dev/null && [ $w -lt 600 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
-kill -0 $rpid 2>/dev/null && fail "the remove of $fn did not finish in 60 s"
+ends_within $! 60 || fail "the remove of $fn did not finish in 60 s"
 t1=$(cut -d' ' -f1 /proc/uptime)
 [ -e "$PCI/$fn" ] && fail "$fn still there after remove"
-w=0
-while kill -0 $fpid 2>/dev/null && [ $w -lt 300 ]; do
-	sleep 0.1
-	w=$((w + 1))
-done
-kill -0 $fpid 2>/dev/null && { kill -9 $fpid; fail "fio still running 30 s after the remove"; }
+ends_within $fpid 30 || { kill -9 $fpid; fail "fio still running 30 s after the remove"; }
 wait $fpid && fail "fio ended cleanly though the disk's DMA device went"
 note "remove under fio: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s;" \
 	"fio: $(grep -o 'err=[ 0-9]*/[^,]*' /tmp/fio.rm | head -n1)"
