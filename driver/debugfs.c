@@ -309,9 +309,18 @@ void sgblk_debugfs_show_rq(struct seq_file *m, struct request *rq)
 }
 #endif
 
+static int sgblk_dbg_presets_show(struct seq_file *m, void *unused)
+{
+	sgblk_presets_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sgblk_dbg_presets);
+
 void sgblk_debugfs_init(void)
 {
 	sgblk_dbg_root = debugfs_create_dir(SGBLK_NAME, NULL);
+	debugfs_create_file("presets", 0400, sgblk_dbg_root, NULL,
+			    &sgblk_dbg_presets_fops);
 }
 
 void sgblk_debugfs_exit(void)

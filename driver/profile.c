@@ -133,6 +133,27 @@ int sgblk_profile_preset(const char *name, struct sgblk_profile *p)
 	return -EINVAL;
 }
 
+/**
+ * sgblk_presets_show - list the presets, one per line, in their order
+ * @m: the file being read
+ *
+ * Each line is the name, then the fields as key=value pairs in the form a
+ * profile write takes: what tests and tools read instead of a copy of
+ * the table.
+ */
+void sgblk_presets_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sgblk_presets); i++) {
+		const struct sgblk_preset *ps = &sgblk_presets[i];
+
+		seq_printf(m, "%s seg_boundary=%llu max_seg_size=%u max_descs=%u dma_align=%u dma_mask_bits=%u\n",
+			   ps->name, ps->seg_boundary, ps->max_seg_size,
+			   ps->max_descs, ps->dma_align, ps->dma_mask_bits);
+	}
+}
+
 static int sgblk_profile_set(struct sgblk_profile *p, const char *key,
 			     const char *val)
 {

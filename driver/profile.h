@@ -34,6 +34,7 @@ struct sgblk_profile {
 int sgblk_profile_preset(const char *name, struct sgblk_profile *p);
 int sgblk_profile_parse(char *buf, struct sgblk_profile *p);
 u32 sgblk_profile_bounce_bufs(const struct sgblk_profile *p);
+void sgblk_presets_show(struct seq_file *m);
 void sgblk_profile_show(struct seq_file *m, const struct sgblk_profile *p);
 void sgblk_profile_qlimits(const struct sgblk_profile *p, unsigned int lbs,
 			   struct sgblk_qlimits *l);
