@@ -399,7 +399,7 @@ def main():
         L += ["", "| fio server | kernel | CPU | IOMMU |", "|---|---|---|---|"] + servers
 
     # goals
-    L += ["", "## Performance goals (issues 5 and 12; judged on icount)", "",
+    L += ["", "## Performance goals (judged on icount)", "",
           "| goal | target | icount | tcg (sanity) | result | blk-mq ceiling |",
           "|---|---|---|---|---|---|"]
     goals = goal_list()
@@ -417,8 +417,8 @@ def main():
                 above_ceiling = True
         L.append("| %s | >= %.2f | %s | %s | %s | %s |" % (
             name, target, fmt(ri), fmt(rt), res, fmt(rf) if ceil else ""))
-    L += ["", "Profile goals apply to every preset other than `none` (the issue's \"bounce "
-          "profiles\"); the counters below show which of them split or bounce in each job.",
+    L += ["", "Profile goals apply to every preset other than `none`; the counters below "
+          "show which of them split or bounce in each job.",
           "The blk-mq ceiling is what null_blk, a blk-mq device that moves no data and maps "
           "nothing, reaches against the same bio-based reference (brd) in the same boot: "
           "a goal above it is out of reach for any blk-mq driver, sgblk included. "
