@@ -19,9 +19,9 @@
  *    descriptors; a bounced segment is ineligible, absorbed by a misaligned
  *    bounce run, or cut by the budget; all-eligible requests whose split
  *    fits the budget bounce nothing;
- *  - the same plan as test_sgplan.c's reference planner and its
- *    check_invariants() (via ref.c), as sgplan_plan(), and with exactly
- *    ndescs of room; -ENOSPC, zeroed, with one less.
+ *  - the same plan as the unit test's reference planner and its
+ *    contract checker (../tests/sgplan_ref.c), as sgplan_plan(), and with
+ *    exactly ndescs of room; -ENOSPC, zeroed, with one less.
  *
  * Input layout (missing bytes read as 0):
  *
@@ -65,7 +65,7 @@
 #include <string.h>
 
 #include "sgplan.h"
-#include "ref.h"
+#include "../tests/sgplan_ref.h"
 
 #define HDR_BYTES	14
 #define SEG_BYTES	8
@@ -389,23 +389,6 @@ static u64 ind_pieces(const struct sgplan_profile *p, u64 addr, u64 len)
 	       ceil_div64(rest % b, m);
 }
 
-static bool result_zero(const struct sgplan_result *r)
-{
-	return !r->ndescs && !r->splits_boundary && !r->splits_maxseg &&
-	       !r->bounce_segs && !r->bounce_bytes && !r->nbounce && !r->why;
-}
-
-static bool same_result(const struct sgplan_result *a,
-			const struct sgplan_result *b)
-{
-	return a->ndescs == b->ndescs &&
-	       a->splits_boundary == b->splits_boundary &&
-	       a->splits_maxseg == b->splits_maxseg &&
-	       a->bounce_segs == b->bounce_segs &&
-	       a->bounce_bytes == b->bounce_bytes &&
-	       a->nbounce == b->nbounce && a->why == b->why;
-}
-
 static bool same_descs(const struct sgplan_desc *a,
 		       const struct sgplan_desc *b, u32 n)
 {
@@ -612,11 +595,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memset(&res, 0xa5, sizeof(res));
 		err = sgplan_build(p, segs, nsegs, few, 4, &res);
-		CHECK(err == -EINVAL && result_zero(&res),
+		CHECK(err == -EINVAL && ref_result_zero(&res),
 		      "invalid %s: returned %d, result %szeroed",
 		      !valid ? "profile" : !nsegs ? "empty request" :
 		      zero_len ? "zero-length segment" : "request >= 4 GiB",
-		      err, result_zero(&res) ? "" : "not ");
+		      err, ref_result_zero(&res) ? "" : "not ");
 		dump_input(err, &res);
 		return 0;
 	}
@@ -644,7 +627,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dump_input(err, &res);
 	CHECK(!err || err == -E2BIG || (err == -ENOSPC && clamped),
 	      "returned %d (max_out %u of bound %u)", err, max_out, cap);
-	CHECK(!err || result_zero(&res), "result not zeroed on error %d", err);
+	CHECK(!err || ref_result_zero(&res), "result not zeroed on error %d", err);
 	/* bouncing the whole request is always a candidate plan */
 	CHECK(err != -E2BIG ||
 	      (p->max_descs &&
@@ -666,12 +649,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* exactly enough room: the same plan, through both entry points */
 	d2 = alloc_descs(res.ndescs);
 	err = sgplan_build(p, segs, nsegs, d2, res.ndescs, &res2);
-	CHECK(!err && same_result(&res, &res2) &&
+	CHECK(!err && ref_same_result(&res, &res2) &&
 	      same_descs(d, d2, res.ndescs),
 	      "max_out %u (exact): returned %d or a different plan",
 	      res.ndescs, err);
 	err = sgplan_plan(p, segs, nsegs, d2, res.ndescs, &res2);
-	CHECK(!err && same_result(&res, &res2) &&
+	CHECK(!err && ref_same_result(&res, &res2) &&
 	      same_descs(d, d2, res.ndescs),
 	      "sgplan_plan(): returned %d or a different plan", err);
 	free(d2);
@@ -681,7 +664,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		d2 = alloc_descs(res.ndescs - 1);
 		memset(&res2, 0xa5, sizeof(res2));
 		err = sgplan_build(p, segs, nsegs, d2, res.ndescs - 1, &res2);
-		CHECK(err == -ENOSPC && result_zero(&res2),
+		CHECK(err == -ENOSPC && ref_result_zero(&res2),
 		      "max_out %u (one short): returned %d", res.ndescs - 1,
 		      err);
 		free(d2);

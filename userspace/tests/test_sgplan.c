@@ -5,20 +5,21 @@
  * Three layers:
  *  - a table of hand-computed plans (profile, segments, expected
  *    descriptors, counters or error);
- *  - check_invariants(), the contract of sgplan_build() written as a
+ *  - ref_check_invariants(), the contract of sgplan_build() written as a
  *    checker, applied to every successful plan;
  *  - a seeded random sweep comparing sgplan_build() against ref_plan(), a
  *    deliberately naive reference (128-bit arithmetic, divisions, an
  *    O(n^2) budget search) of the same design.
+ * The checker and the reference are sgplan_ref.c's, shared with the fuzzer.
  *
  * Output is TAP; the exit status is 1 if any test failed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sgplan.h"
+#include "sgplan_ref.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SZ_1K		1024u
@@ -29,496 +30,25 @@
 #define M	SGPLAN_WHY_MASK
 #define DS	SGPLAN_WHY_DESCS
 
-typedef unsigned __int128 u128;
-
 /* ------------------------------------------------------------------ */
 /* TAP helpers */
 
 static unsigned int tap_n;
 static unsigned int tap_failed;
-static char why_buf[512];
 
-/* Record the first failure reason of the current test; returns false. */
-static bool fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why_buf[0])
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(why_buf, sizeof(why_buf), fmt, ap);
-	va_end(ap);
-	return false;
-}
-
+/* One TAP line; a failure gets its first ref_fail() reason */
 static void tap_result(bool ok, const char *name)
 {
+	const char *why = ref_why();
+
 	tap_n++;
 	if (ok) {
 		printf("ok %u - %s\n", tap_n, name);
 	} else {
 		tap_failed++;
 		printf("not ok %u - %s\n", tap_n, name);
-		printf("# %s\n", why_buf[0] ? why_buf : "(no reason)");
+		printf("# %s\n", why);
 	}
-	why_buf[0] = 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Independent helpers (not shared with the planner) */
-
-static u64 seg_total(const struct sgplan_seg *segs, u32 n)
-{
-	u64 t = 0;
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		t += segs[i].len;
-	return t;
-}
-
-static bool range_below_mask(u32 bits, u64 addr, u32 len)
-{
-	return (u128)addr + len <= ((u128)1 << bits);
-}
-
-static u32 ref_seg_why(const struct sgplan_profile *p,
-		       const struct sgplan_seg *s, bool last)
-{
-	u32 why = 0;
-
-	if (s->addr % p->dma_align || (!last && s->len % p->dma_align))
-		why |= A;
-	if (!range_below_mask(p->dma_mask_bits, s->addr, s->len))
-		why |= M;
-	return why;
-}
-
-/* ------------------------------------------------------------------ */
-/* check_invariants: the contract, checked on any successful plan */
-
-/* sgplan_max_bounce() covers segments that do not wrap past 2^64 */
-static bool segs_wrap(const struct sgplan_seg *s, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		if (s[i].addr + s[i].len - 1 < s[i].addr)
-			return true;
-	return false;
-}
-
-static bool check_invariants(const struct sgplan_profile *p,
-			     const struct sgplan_seg *segs, u32 n,
-			     const struct sgplan_desc *descs,
-			     const struct sgplan_result *res)
-{
-	u64 total = seg_total(segs, n), off = 0, seg_start = 0;
-	u32 i, j = 0, nbounce = 0, ndirect = 0, direct_segs = 0;
-	u32 bounce_segs = 0, any_why = 0;
-	u64 bounce_bytes = 0, top, bound;
-	/* per segment: 1 = has direct bytes, 2 = has bounced bytes */
-	unsigned char *kind = calloc(n, 1);
-	bool ok = false;
-
-	if (!res->ndescs) {
-		fail("no descriptors");
-		goto out;
-	}
-	bound = sgplan_max_descs(p, n, total);
-	if (res->ndescs > bound) {
-		fail("ndescs %u > sgplan_max_descs %llu", res->ndescs,
-		     (unsigned long long)bound);
-		goto out;
-	}
-	bound = sgplan_max_bounce(p, n, total);
-	if (!segs_wrap(segs, n) && res->nbounce > bound) {
-		fail("nbounce %u > sgplan_max_bounce %llu", res->nbounce,
-		     (unsigned long long)bound);
-		goto out;
-	}
-	if (p->max_descs && res->ndescs > p->max_descs) {
-		fail("ndescs %u > max_descs %u", res->ndescs, p->max_descs);
-		goto out;
-	}
-	if (res->why & ~(u32)(A | M | DS)) {
-		fail("unknown why bits %#x", res->why);
-		goto out;
-	}
-
-	/* a bs-aligned synthetic bounce address at the top of the mask */
-	top = p->dma_mask_bits >= 64 ? 0 - (u64)p->bounce_size :
-	      (1ull << p->dma_mask_bits) - p->bounce_size;
-
-	for (i = 0; i < n; i++)
-		any_why |= ref_seg_why(p, &segs[i], i == n - 1);
-
-	for (i = 0; i < res->ndescs; i++) {
-		const struct sgplan_desc *d = &descs[i];
-		bool last = i == res->ndescs - 1;
-		bool bounce = d->flags & SGPLAN_DESC_BOUNCE;
-		u64 end = off + d->len, ks;
-		u32 k;
-
-		if (d->req_off != off) {
-			fail("desc %u req_off %u, expected %llu", i,
-			     d->req_off, (unsigned long long)off);
-			goto out;
-		}
-		if (!d->len || d->flags & ~SGPLAN_DESC_BOUNCE || d->reserved) {
-			fail("desc %u: len 0 or bad flags/reserved", i);
-			goto out;
-		}
-		if (end > total) {
-			fail("desc %u runs past the request", i);
-			goto out;
-		}
-		/* j: the segment holding byte off */
-		while (off >= seg_start + segs[j].len) {
-			seg_start += segs[j].len;
-			j++;
-		}
-		/* mark every segment the descriptor touches */
-		for (k = j, ks = seg_start; k < n && ks < end;
-		     ks += segs[k].len, k++)
-			kind[k] |= bounce ? 2 : 1;
-
-		if (bounce) {
-			if (d->addr || d->len > p->bounce_size) {
-				fail("bounce desc %u: addr %#llx len %u", i,
-				     (unsigned long long)d->addr, d->len);
-				goto out;
-			}
-			if (sgplan_desc_ok(p, 0, d->len, last) ||
-			    sgplan_desc_ok(p, top, d->len, last)) {
-				fail("bounce desc %u len %u illegal", i,
-				     d->len);
-				goto out;
-			}
-			nbounce++;
-			bounce_bytes += d->len;
-		} else {
-			u64 in = off - seg_start;
-
-			if (in + d->len > segs[j].len) {
-				fail("direct desc %u spans segments", i);
-				goto out;
-			}
-			if (d->addr != segs[j].addr + in) {
-				fail("direct desc %u addr %#llx, segment %u maps it to %#llx",
-				     i, (unsigned long long)d->addr, j,
-				     (unsigned long long)(segs[j].addr + in));
-				goto out;
-			}
-			if (sgplan_desc_ok(p, d->addr, d->len, last)) {
-				fail("direct desc %u (%#llx, %u) illegal", i,
-				     (unsigned long long)d->addr, d->len);
-				goto out;
-			}
-			ndirect++;
-		}
-		off = end;
-	}
-	if (off != total) {
-		fail("descs cover %llu of %llu bytes",
-		     (unsigned long long)off, (unsigned long long)total);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (kind[i] == 3) {
-			fail("segment %u both bounced and direct", i);
-			goto out;
-		}
-		direct_segs += kind[i] == 1;
-		bounce_segs += kind[i] == 2;
-	}
-	if (nbounce != res->nbounce || bounce_bytes != res->bounce_bytes ||
-	    bounce_segs != res->bounce_segs) {
-		fail("bounce counters %u/%u/%u, counted %u/%llu/%u",
-		     res->nbounce, res->bounce_bytes, res->bounce_segs, nbounce,
-		     (unsigned long long)bounce_bytes, bounce_segs);
-		goto out;
-	}
-	if (res->splits_boundary + res->splits_maxseg !=
-	    ndirect - direct_segs) {
-		fail("splits %u+%u, but %u direct descs for %u segments",
-		     res->splits_boundary, res->splits_maxseg, ndirect,
-		     direct_segs);
-		goto out;
-	}
-	if (!res->why != !nbounce) {
-		fail("why %#x with %u bounce descs", res->why, nbounce);
-		goto out;
-	}
-	/* bouncing needs a reason: an ineligible segment or the budget */
-	if ((res->why & (A | M)) & ~any_why) {
-		fail("why %#x not backed by segments (%#x)", res->why, any_why);
-		goto out;
-	}
-	/* without a budget cut, exactly the ineligible reasons show up */
-	if (!(res->why & DS) && (res->why & (A | M)) != any_why) {
-		fail("why %#x, segments say %#x", res->why, any_why);
-		goto out;
-	}
-	ok = true;
-out:
-	free(kind);
-	return ok;
-}
-
-/* ------------------------------------------------------------------ */
-/* ref_plan: naive reference of the agreed design */
-
-struct ref_unit {
-	u32 first, nsegs;
-	u64 off, len;
-	bool bounce;
-	u32 why;
-	u64 ndescs;
-};
-
-static u64 ceil_div(u64 a, u64 b)
-{
-	return (a + b - 1) / b;
-}
-
-static u32 ref_direct(const struct sgplan_profile *p, u64 addr, u64 len,
-		      struct sgplan_desc *out, u32 nout, u64 off,
-		      struct sgplan_result *r)
-{
-	u32 n = 0;
-
-	while (len) {
-		u128 next = ((u128)addr / p->seg_boundary + 1) *
-			    p->seg_boundary;
-		u64 to_b = (u64)(next - addr);
-		u64 piece = len;
-
-		if (to_b < piece)
-			piece = to_b;
-		if (p->max_seg_size < piece)
-			piece = p->max_seg_size;
-		if (piece < len && r) {
-			if (to_b <= p->max_seg_size)
-				r->splits_boundary++;
-			else
-				r->splits_maxseg++;
-		}
-		if (out) {
-			out[nout + n].addr = addr;
-			out[nout + n].len = (u32)piece;
-			out[nout + n].req_off = (u32)off;
-			out[nout + n].flags = 0;
-			out[nout + n].reserved = 0;
-		}
-		n++;
-		addr += piece;
-		off += piece;
-		len -= piece;
-	}
-	return n;
-}
-
-static u32 ref_bounce(const struct sgplan_profile *p, u64 len, u64 off,
-		      struct sgplan_desc *out, u32 nout)
-{
-	u32 n = 0;
-
-	while (len) {
-		u64 piece = len < p->bounce_size ? len : p->bounce_size;
-
-		if (out) {
-			out[nout + n].addr = 0;
-			out[nout + n].len = (u32)piece;
-			out[nout + n].req_off = (u32)off;
-			out[nout + n].flags = SGPLAN_DESC_BOUNCE;
-			out[nout + n].reserved = 0;
-		}
-		n++;
-		off += piece;
-		len -= piece;
-	}
-	return n;
-}
-
-static u32 ref_unit_descs(const struct sgplan_profile *p,
-			  const struct sgplan_seg *segs,
-			  const struct ref_unit *u)
-{
-	if (u->bounce)
-		return (u32)ceil_div(u->len, p->bounce_size);
-	return ref_direct(p, segs[u->first].addr, u->len, NULL, 0, 0, NULL);
-}
-
-/*
- * Returns 0 with *outp malloc()ed, or -E2BIG; the caller guarantees a
- * valid profile and input.
- */
-static int ref_plan(const struct sgplan_profile *p,
-		    const struct sgplan_seg *segs, u32 n,
-		    struct sgplan_desc **outp, struct sgplan_result *r)
-{
-	struct sgplan_desc *out;
-	struct ref_unit *u = calloc(n + 1, sizeof(*u));
-	u64 total = seg_total(segs, n), off = 0, full = 0;
-	u32 nu = 0, i, cut_unit, nd = 0;
-	int err = 0;
-
-	memset(r, 0, sizeof(*r));
-	for (i = 0; i < n; i++) {
-		u32 why = ref_seg_why(p, &segs[i], i == n - 1);
-		struct ref_unit *open = nu ? &u[nu - 1] : NULL;
-
-		if (open && open->bounce &&
-		    (open->len % p->dma_align || why)) {
-			open->nsegs++;
-			open->len += segs[i].len;
-			open->why |= why;
-			if ((open->len - segs[i].len) % p->dma_align)
-				open->why |= A;
-		} else {
-			u[nu].first = i;
-			u[nu].nsegs = 1;
-			u[nu].off = off;
-			u[nu].len = segs[i].len;
-			u[nu].bounce = why != 0;
-			u[nu].why = why;
-			nu++;
-		}
-		off += segs[i].len;
-	}
-	for (i = 0; i < nu; i++) {
-		u[i].ndescs = ref_unit_descs(p, segs, &u[i]);
-		full += u[i].ndescs;
-	}
-
-	cut_unit = nu;
-	if (p->max_descs && full > p->max_descs) {
-		/* longest prefix of whole units first; O(n^2) on purpose */
-		u32 k;
-
-		err = -E2BIG;
-		for (k = nu; k-- > 0;) {
-			u64 pre = 0, rest = total - u[k].off;
-			u32 x;
-
-			for (x = 0; x < k; x++)
-				pre += u[x].ndescs;
-			if (pre + ceil_div(rest, p->bounce_size) <=
-			    p->max_descs) {
-				cut_unit = k;
-				err = 0;
-				break;
-			}
-		}
-		if (err) {
-			memset(r, 0, sizeof(*r));
-			free(u);
-			return err;
-		}
-	}
-	/* size of the final plan, then write it */
-	for (i = 0; i < cut_unit; i++)
-		nd += u[i].ndescs;
-	if (cut_unit < nu)
-		nd += (u32)ceil_div(total - u[cut_unit].off, p->bounce_size);
-	/* one entry at least: calloc(0) may return NULL */
-	out = calloc(nd ? nd : 1, sizeof(*out));
-	*outp = out;
-	nd = 0;
-	for (i = 0; i < cut_unit; i++) {
-		if (u[i].bounce) {
-			nd += ref_bounce(p, u[i].len, u[i].off, out, nd);
-			r->bounce_segs += u[i].nsegs;
-			r->bounce_bytes += (u32)u[i].len;
-			r->why |= u[i].why;
-		} else {
-			nd += ref_direct(p, segs[u[i].first].addr, u[i].len,
-					 out, nd, u[i].off, r);
-		}
-	}
-	if (cut_unit < nu) {
-		u64 rest = total - u[cut_unit].off;
-
-		nd += ref_bounce(p, rest, u[cut_unit].off, out, nd);
-		r->bounce_bytes += (u32)rest;
-		r->bounce_segs += n - u[cut_unit].first;
-		r->why |= DS;
-		for (i = cut_unit; i < nu; i++)
-			r->why |= u[i].why;
-	}
-	r->ndescs = nd;
-	for (i = 0; i < nd; i++)
-		if (out[i].flags & SGPLAN_DESC_BOUNCE)
-			r->nbounce++;
-	free(u);
-	return 0;
-}
-
-static bool same_result(const struct sgplan_result *a,
-			const struct sgplan_result *b)
-{
-	return a->ndescs == b->ndescs &&
-	       a->splits_boundary == b->splits_boundary &&
-	       a->splits_maxseg == b->splits_maxseg &&
-	       a->bounce_segs == b->bounce_segs &&
-	       a->bounce_bytes == b->bounce_bytes &&
-	       a->nbounce == b->nbounce && a->why == b->why;
-}
-
-static bool fail_result(const char *what, const struct sgplan_result *got,
-			const struct sgplan_result *exp)
-{
-	return fail("%s: got nd=%u sb=%u sm=%u bsegs=%u bbytes=%u nb=%u why=%#x, expected nd=%u sb=%u sm=%u bsegs=%u bbytes=%u nb=%u why=%#x",
-		    what, got->ndescs, got->splits_boundary, got->splits_maxseg,
-		    got->bounce_segs, got->bounce_bytes, got->nbounce,
-		    got->why, exp->ndescs, exp->splits_boundary,
-		    exp->splits_maxseg, exp->bounce_segs, exp->bounce_bytes,
-		    exp->nbounce, exp->why);
-}
-
-static bool result_is_zero(const struct sgplan_result *r)
-{
-	static const struct sgplan_result zero;
-
-	return same_result(r, &zero);
-}
-
-/* Compare the planner with the reference on the same input */
-static bool check_against_ref(const struct sgplan_profile *p,
-			      const struct sgplan_seg *segs, u32 n, int err,
-			      const struct sgplan_desc *descs,
-			      const struct sgplan_result *res)
-{
-	struct sgplan_desc *ref = NULL;
-	struct sgplan_result rr;
-	bool ok = true;
-	int rerr;
-	u32 i;
-
-	rerr = ref_plan(p, segs, n, &ref, &rr);
-	if (rerr != err) {
-		ok = fail("planner returned %d, reference %d", err, rerr);
-	} else if (!err && !same_result(res, &rr)) {
-		ok = fail_result("vs reference", res, &rr);
-	} else if (!err) {
-		for (i = 0; i < rr.ndescs; i++) {
-			const struct sgplan_desc *a = &descs[i];
-			const struct sgplan_desc *b = &ref[i];
-
-			if (a->addr == b->addr && a->len == b->len &&
-			    a->req_off == b->req_off && a->flags == b->flags)
-				continue;
-			ok = fail("desc %u differs from reference: (%#llx,%u,%u,%u) vs (%#llx,%u,%u,%u)",
-				  i, (unsigned long long)a->addr, a->len,
-				  a->req_off, a->flags,
-				  (unsigned long long)b->addr, b->len,
-				  b->req_off, b->flags);
-			break;
-		}
-	}
-	free(ref);
-	return ok;
 }
 
 /* ------------------------------------------------------------------ */
@@ -865,7 +395,7 @@ static const struct tcase cases[] = {
 
 static bool run_case(const struct tcase *tc)
 {
-	u64 total = seg_total(tc->segs, tc->nsegs);
+	u64 total = ref_seg_total(tc->segs, tc->nsegs);
 	u32 cap = tc->fixed_out ? tc->max_out :
 		  sgplan_max_descs(&tc->p, tc->nsegs, total);
 	/* exactly cap entries, so ASan catches any write past max_out */
@@ -878,27 +408,27 @@ static bool run_case(const struct tcase *tc)
 	memset(&res, 0xa5, sizeof(res));
 	err = sgplan_build(&tc->p, tc->segs, tc->nsegs, descs, cap, &res);
 	if (err != tc->err) {
-		ok = fail("returned %d, expected %d (nd=%u)", err, tc->err,
+		ok = ref_fail("returned %d, expected %d (nd=%u)", err, tc->err,
 			  res.ndescs);
 		goto out;
 	}
 	if (err) {
-		if (!result_is_zero(&res))
-			ok = fail("result not zeroed on error");
+		if (!ref_result_zero(&res))
+			ok = ref_fail("result not zeroed on error");
 		goto out;
 	}
 	if (res.ndescs > cap) {
-		ok = fail("plan claims %u descs, room for %u", res.ndescs, cap);
+		ok = ref_fail("plan claims %u descs, room for %u", res.ndescs, cap);
 		goto out;
 	}
-	if (!same_result(&res, &tc->res)) {
-		ok = fail_result("counters", &res, &tc->res);
+	if (!ref_same_result(&res, &tc->res)) {
+		ok = ref_fail_result("counters", &res, &tc->res);
 		goto out;
 	}
 	while (listed < MAXD && tc->d[listed].len)
 		listed++;
 	if (listed != res.ndescs && res.ndescs <= MAXD) {
-		ok = fail("table lists %u descs, plan has %u", listed,
+		ok = ref_fail("table lists %u descs, plan has %u", listed,
 			  res.ndescs);
 		goto out;
 	}
@@ -908,15 +438,15 @@ static bool run_case(const struct tcase *tc)
 
 		if (d->addr != e->addr || d->len != e->len ||
 		    d->flags != e->flags) {
-			ok = fail("desc %u is (%#llx, %u, %#x), expected (%#llx, %u, %#x)",
+			ok = ref_fail("desc %u is (%#llx, %u, %#x), expected (%#llx, %u, %#x)",
 				  i, (unsigned long long)d->addr, d->len,
 				  d->flags, (unsigned long long)e->addr, e->len,
 				  e->flags);
 			goto out;
 		}
 	}
-	ok = check_invariants(&tc->p, tc->segs, tc->nsegs, descs, &res) &&
-	     check_against_ref(&tc->p, tc->segs, tc->nsegs, err, descs, &res);
+	ok = ref_check_invariants(&tc->p, tc->segs, tc->nsegs, descs, &res) &&
+	     ref_check_against_ref(&tc->p, tc->segs, tc->nsegs, err, descs, &res);
 out:
 	free(descs);
 	return ok;
@@ -1133,7 +663,7 @@ static bool sweep_one(struct sweep_stats *st)
 
 	rand_profile(&p);
 	if (sgplan_profile_check(&p))
-		return fail("generated profile rejected (b=%llu m=%u a=%u bits=%u bs=%u)",
+		return ref_fail("generated profile rejected (b=%llu m=%u a=%u bits=%u bs=%u)",
 			    (unsigned long long)p.seg_boundary,
 			    p.max_seg_size, p.dma_align, p.dma_mask_bits,
 			    p.bounce_size);
@@ -1147,11 +677,11 @@ static bool sweep_one(struct sweep_stats *st)
 		break;
 	default:
 		/* around the unbudgeted plan size, to exercise cuts */
-		cap = sgplan_max_descs(&p, n, seg_total(segs, n));
+		cap = sgplan_max_descs(&p, n, ref_seg_total(segs, n));
 		descs = malloc(cap * sizeof(*descs));
 		if (sgplan_build(&p, segs, n, descs, cap, &res)) {
 			free(descs);
-			return fail("unbudgeted plan failed");
+			return ref_fail("unbudgeted plan failed");
 		}
 		free(descs);
 		if (rnd_below(2) || res.ndescs < 3)
@@ -1161,18 +691,18 @@ static bool sweep_one(struct sweep_stats *st)
 				      (u32)rnd_below(res.ndescs / 3);
 		break;
 	}
-	cap = sgplan_max_descs(&p, n, seg_total(segs, n));
+	cap = sgplan_max_descs(&p, n, ref_seg_total(segs, n));
 	descs = malloc(cap * sizeof(*descs));
 	err = sgplan_build(&p, segs, n, descs, cap, &res);
 	if (err && err != -E2BIG) {
 		free(descs);
-		return fail("unexpected error %d", err);
+		return ref_fail("unexpected error %d", err);
 	}
 	if (err == -E2BIG) {
 		st->e2big++;
-		ok = result_is_zero(&res) ||
-		     fail("result not zeroed on -E2BIG");
-		ok = ok && check_against_ref(&p, segs, n, err, descs, &res);
+		ok = ref_result_zero(&res) ||
+		     ref_fail("result not zeroed on -E2BIG");
+		ok = ok && ref_check_against_ref(&p, segs, n, err, descs, &res);
 		free(descs);
 		return ok;
 	}
@@ -1181,8 +711,8 @@ static bool sweep_one(struct sweep_stats *st)
 	st->cut += !!(res.why & DS);
 	st->split_b += !!res.splits_boundary;
 	st->split_m += !!res.splits_maxseg;
-	ok = check_invariants(&p, segs, n, descs, &res) &&
-	     check_against_ref(&p, segs, n, err, descs, &res);
+	ok = ref_check_invariants(&p, segs, n, descs, &res) &&
+	     ref_check_against_ref(&p, segs, n, err, descs, &res);
 	free(descs);
 	if (!ok) {
 		u32 i;
@@ -1201,18 +731,18 @@ static bool sweep_one(struct sweep_stats *st)
 	descs = malloc(res.ndescs * sizeof(*descs));
 	if (res.ndescs > 1) {
 		err = sgplan_build(&p, segs, n, descs, res.ndescs - 1, &res2);
-		if (err != -ENOSPC || !result_is_zero(&res2)) {
+		if (err != -ENOSPC || !ref_result_zero(&res2)) {
 			free(descs);
-			return fail("max_out %u: returned %d, expected -ENOSPC",
+			return ref_fail("max_out %u: returned %d, expected -ENOSPC",
 				    res.ndescs - 1, err);
 		}
 		st->nospc++;
 	}
 	/* exactly enough gives the same plan */
 	err = sgplan_build(&p, segs, n, descs, res.ndescs, &res2);
-	ok = !err && same_result(&res, &res2);
+	ok = !err && ref_same_result(&res, &res2);
 	if (!ok)
-		fail("max_out %u exact: returned %d or different plan",
+		ref_fail("max_out %u exact: returned %d or different plan",
 		     res.ndescs, err);
 	free(descs);
 	return ok;
@@ -1229,11 +759,11 @@ static void test_sweep(void)
 	for (i = 0; i < iters && ok; i++) {
 		ok = sweep_one(&st);
 		if (!ok) {
-			char tmp[sizeof(why_buf)];
+			char tmp[512];
 
 			snprintf(tmp, sizeof(tmp), "iteration %u: %.400s", i,
-				 why_buf);
-			memcpy(why_buf, tmp, sizeof(why_buf));
+				 ref_why());
+			ref_fail("%s", tmp);
 		}
 	}
 	printf("# sweep: %u plans, %u bounced, %u budget cuts, %u -E2BIG, %u boundary splits, %u max_seg splits, %u -ENOSPC probes\n",
@@ -1242,7 +772,7 @@ static void test_sweep(void)
 	/* a sweep that never reaches a path proves nothing about it */
 	if (ok && (st.bounced < 1000 || st.cut < 500 || st.e2big < 100 ||
 		   st.split_b < 1000 || st.split_m < 1000))
-		ok = fail("sweep coverage too thin");
+		ok = ref_fail("sweep coverage too thin");
 	tap_result(ok,
 		   "random sweep: 25000 profiles vs invariants and reference");
 }
@@ -1264,19 +794,19 @@ static void test_misc(void)
 
 	bad.bounce_size = 3000;
 	if (sgplan_profile_check(NULL) != -EINVAL)
-		ok = fail("profile_check(NULL)");
+		ok = ref_fail("profile_check(NULL)");
 	if (sgplan_profile_check(&good))
-		ok = fail("good profile rejected");
+		ok = ref_fail("good profile rejected");
 	if (sgplan_max_descs(&bad, 1, 4096))
-		ok = fail("max_descs of a bad profile not 0");
+		ok = ref_fail("max_descs of a bad profile not 0");
 	if (sgplan_build(&good, &seg, 1, &d, 1, NULL) != -EINVAL)
-		ok = fail("NULL result accepted");
+		ok = ref_fail("NULL result accepted");
 	if (sgplan_build(&good, NULL, 1, &d, 1, &res) != -EINVAL)
-		ok = fail("NULL segments accepted");
+		ok = ref_fail("NULL segments accepted");
 	if (sgplan_build(&good, &seg, 1, NULL, 1, &res) != -EINVAL)
-		ok = fail("NULL descs with max_out 1 accepted");
+		ok = ref_fail("NULL descs with max_out 1 accepted");
 	if (sgplan_max_descs(&good, 1, 4096) < 1)
-		ok = fail("max_descs bound below 1");
+		ok = ref_fail("max_descs bound below 1");
 	tap_result(ok, "API edges: NULL pointers, bad profile bound");
 }
 
@@ -1338,18 +868,18 @@ static void test_check_run(void)
 			got += sgplan_check_run(&p, d, i, n, &j, &bytes);
 			runs++;
 			if (j <= i || j > n)
-				ok = fail("run at %u ends at %u of %u", i, j, n);
+				ok = ref_fail("run at %u ends at %u of %u", i, j, n);
 			for (k = i; ok && k < j; k++) {
 				if (k > i && (d[k].addr != d[i].addr + sum ||
 					      d[k].req_off != (u32)(d[i].req_off + sum)))
-					ok = fail("run %u..%u holds a gap at %u", i, j, k);
+					ok = ref_fail("run %u..%u holds a gap at %u", i, j, k);
 				sum += d[k].len;
 			}
 			if (ok && j < n && d[j].addr == d[i].addr + sum &&
 			    d[j].req_off == (u32)(d[i].req_off + sum))
-				ok = fail("run %u..%u stops before a continuing %u", i, j, j);
+				ok = ref_fail("run %u..%u stops before a continuing %u", i, j, j);
 			if (ok && bytes != (u32)sum)
-				ok = fail("run %u..%u: %u bytes, expected %u", i, j, bytes,
+				ok = ref_fail("run %u..%u: %u bytes, expected %u", i, j, bytes,
 					  (u32)sum);
 			if (j > i + 1 && (d[i].addr + sum - 1 < d[i].addr ||
 					  (p.dma_mask_bits < 64 &&
@@ -1357,11 +887,11 @@ static void test_check_run(void)
 				masked++;
 		}
 		if (ok && got != want)
-			ok = fail("iteration %u: %u violations counted, %u expected", iter, got,
+			ok = ref_fail("iteration %u: %u violations counted, %u expected", iter, got,
 				  want);
 	}
 	if (ok && !masked)
-		ok = fail("no run crossed the mask: the sweep misses the recount");
+		ok = ref_fail("no run crossed the mask: the sweep misses the recount");
 	tap_result(ok, "check_run: same violations as sgplan_legal per descriptor");
 }
 
@@ -1377,7 +907,7 @@ int main(void)
 		int err = sgplan_desc_ok(&c->p, c->addr, c->len, c->last);
 
 		if (err != c->err)
-			fail("returned %d, expected %d", err, c->err);
+			ref_fail("returned %d, expected %d", err, c->err);
 		tap_result(err == c->err, c->name);
 	}
 	test_misc();
