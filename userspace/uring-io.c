@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,33 +18,12 @@
 #include <unistd.h>
 #include "uring.h"
 
-#define MAX_ERR_MSGS	20
-
 uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Print an error or mismatch line; the first MAX_ERR_MSGS only. */
-void report_error(struct run *r, const char *fmt, ...)
-{
-	uint64_t n = atomic_fetch_add(&r->err_msgs, 1);
-	char line[256];
-	va_list ap;
-
-	if (n > MAX_ERR_MSGS)
-		return;
-	if (n == MAX_ERR_MSGS) {
-		fprintf(stderr, PROG ": further errors not shown\n");
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, PROG ": %s\n", line);
 }
 
 static uint64_t xorshift64(uint64_t *s)

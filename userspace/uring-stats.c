@@ -1,10 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Latency histogram and the final summary (text or JSON). */
+/*
+ * Latency histogram, the error and mismatch lines of a run, and the final
+ * summary (text or JSON).
+ */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include "uring.h"
 
 #define LAT_SUB		(1u << LAT_SUB_BITS)
+#define MAX_ERR_MSGS	20
+
+/* Print an error or mismatch line; the first MAX_ERR_MSGS only. */
+void report_error(struct run *r, const char *fmt, ...)
+{
+	uint64_t n = atomic_fetch_add(&r->err_msgs, 1);
+	char line[256];
+	va_list ap;
+
+	if (n > MAX_ERR_MSGS)
+		return;
+	if (n == MAX_ERR_MSGS) {
+		fprintf(stderr, PROG ": further errors not shown\n");
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, PROG ": %s\n", line);
+}
 
 /* Values below 2*LAT_SUB are exact; above, LAT_SUB buckets per power of 2. */
 static unsigned int lat_index(uint64_t ns)

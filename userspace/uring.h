@@ -4,7 +4,7 @@
  * driver's scatterlist mapper, and data verification.  Shared declarations
  * for uring-opts.c (options), uring-io.c (rings and the I/O loop),
  * uring-verify.c (buffer layouts and the verify pattern) and uring-stats.c
- * (latency histogram and the report).
+ * (latency histogram, error lines and the report).
  */
 #ifndef SGBLK_URING_H
 #define SGBLK_URING_H
@@ -134,13 +134,13 @@ uint64_t now_ns(void);
 int worker_setup(struct run *r, struct worker *w, unsigned int id);
 void worker_teardown(struct worker *w);
 void *worker_main(void *arg);
-void report_error(struct run *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
-/* uring-stats.c */
+/* uring-stats.c: what a run prints, error lines included */
 void lat_add(struct lat_hist *h, uint64_t ns);
 void lat_merge(struct lat_hist *dst, const struct lat_hist *src);
 double lat_pct_us(const struct lat_hist *h, double pct);
 int report(const struct run *r, bool json);
+void report_error(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif
