@@ -165,8 +165,7 @@ int parse_dbg_opts(int argc, char **argv, char *disk, bool *json)
 			*json = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return -1;
+			return CMD_HELP;
 		default:
 			return usage_fail("bad option");
 		}

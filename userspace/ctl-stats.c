@@ -241,7 +241,7 @@ int cmd_debugfs(const char *cmd, int argc, char **argv)
 
 	ret = parse_dbg_opts(argc, argv, c.disk, &c.json);
 	if (ret)
-		return ret < 0 ? 0 : ret;
+		return ret;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	if (!strcmp(cmd, "stats"))

@@ -23,11 +23,13 @@
 #define EXIT_SYS	1
 #define EXIT_USAGE	2
 #define EXIT_DATA	3
+/*
+ * A command saw --help: it returns this, and main() prints the help (the
+ * commands' files never call back into sgblk-ctl.c).
+ */
+#define CMD_HELP	(-1)
 
 #define PAGE		4096UL
-
-/* sgblk-ctl.c */
-void usage(FILE *f);
 
 /* ctl-opts.c */
 int sys_fail(const char *what);
@@ -37,7 +39,7 @@ bool parse_size(const char *s, uint64_t *out);
 bool parse_signed(const char *s, uint64_t *out);
 int opt_num(const char *opt, const char *arg, uint64_t max, uint64_t *out);
 bool parse_disk(const char *s, int32_t *index, char *name);
-int parse_dbg_opts(int argc, char **argv, char *disk, bool *json);
+int parse_dbg_opts(int argc, char **argv, char *disk, bool *json);	/* or CMD_HELP */
 
 /* ctl-ubuf.c: the data check, the user buffer and its iovec layouts */
 struct check {
@@ -69,9 +71,9 @@ uint64_t ubuf_checksum(struct ubuf *b);
 void ubuf_check(struct ubuf *b, struct check *ck, uint64_t devoff);
 
 /* ctl-biogen.c */
-int cmd_biogen(int argc, char **argv);
+int cmd_biogen(int argc, char **argv);	/* or CMD_HELP */
 
-/* ctl-stats.c: stats, hist and profile (@cmd), after their options */
+/* ctl-stats.c: stats, hist and profile (@cmd), after their options; or CMD_HELP */
 int cmd_debugfs(const char *cmd, int argc, char **argv);
 
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "ctl.h"
 
-void usage(FILE *f)
+static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: sgblk-ctl COMMAND [options]\n"
@@ -54,6 +54,7 @@ void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	const char *cmd;
+	int ret;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -69,8 +70,14 @@ int main(int argc, char **argv)
 	argc--;
 	argv++;
 	if (!strcmp(cmd, "biogen"))
-		return cmd_biogen(argc, argv);
-	if (!strcmp(cmd, "stats") || !strcmp(cmd, "hist") || !strcmp(cmd, "profile"))
-		return cmd_debugfs(cmd, argc, argv);
-	return usage_fail("unknown command '%s'", cmd);
+		ret = cmd_biogen(argc, argv);
+	else if (!strcmp(cmd, "stats") || !strcmp(cmd, "hist") || !strcmp(cmd, "profile"))
+		ret = cmd_debugfs(cmd, argc, argv);
+	else
+		return usage_fail("unknown command '%s'", cmd);
+	if (ret == CMD_HELP) {
+		usage(stdout);
+		return 0;
+	}
+	return ret;
 }
