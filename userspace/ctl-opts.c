@@ -13,12 +13,14 @@
 #include <string.h>
 #include "ctl.h"
 
+/* The failed call's errno, named, on stderr; errno is kept for the caller. */
 int sys_fail(const char *what)
 {
 	int e = errno;
 
 	fprintf(stderr, "%s: %s: %s (%s)\n", PROG, what, strerror(e),
 		strerrorname_np(e) ? strerrorname_np(e) : "?");
+	errno = e;
 	return EXIT_SYS;
 }
 

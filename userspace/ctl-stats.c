@@ -12,13 +12,16 @@
 #include <unistd.h>
 #include "ctl.h"
 
-#define DBG_ROOT	"/sys/kernel/debug/sgblk"
-
-static void dbg_path(char *buf, size_t n, const char *disk, const char *file)
+static const char *dbg_root(void)
 {
 	const char *root = getenv("SGBLK_DEBUGFS");
 
-	snprintf(buf, n, "%s/%s/%s", root && *root ? root : DBG_ROOT, disk, file);
+	return root && *root ? root : DBG_ROOT;
+}
+
+static void dbg_path(char *buf, size_t n, const char *disk, const char *file)
+{
+	snprintf(buf, n, "%s/%s/%s", dbg_root(), disk, file);
 }
 
 static FILE *dbg_open(const char *disk, const char *file, const char *mode)
@@ -38,7 +41,10 @@ static FILE *dbg_open(const char *disk, const char *file, const char *mode)
 	return f;
 }
 
-/* Write @val to a debugfs file; write() returns the kernel's verdict. */
+/*
+ * Write @val to a debugfs file; write() returns the kernel's verdict, left
+ * in errno on failure.
+ */
 static int dbg_write(const char *disk, const char *file, const char *val)
 {
 	char path[PATH_MAX];
@@ -56,9 +62,11 @@ static int dbg_write(const char *disk, const char *file, const char *val)
 	w = write(fd, val, strlen(val));
 	if (w < 0) {
 		char what[PATH_MAX + 64];
+		int e = errno;
 
 		snprintf(what, sizeof(what), "%s: cannot set '%s'", file, val);
 		close(fd);
+		errno = e;
 		return sys_fail(what);
 	}
 	close(fd);
@@ -184,6 +192,83 @@ static int cmd_hist(const struct dbg_cmd *c)
 	return 0;
 }
 
+/*
+ * The driver's preset names, the first word of each line of its presets
+ * file, space separated into @list; whether @name is one of them.  -1 if
+ * the file cannot be read.
+ */
+static int preset_names(const char *name, char *list, size_t n)
+{
+	char path[PATH_MAX], line[256], word[64];
+	size_t used = 0;
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/presets", dbg_root());
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	list[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		int w;
+
+		if (sscanf(line, "%63s", word) != 1)
+			continue;
+		found |= !strcmp(word, name);
+		/* a name cut short ends the list */
+		w = used < n ? snprintf(list + used, n - used, "%s%s",
+					used ? " " : "", word) : 0;
+		if (w > 0)
+			used += w;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * The driver refused a profile write with EINVAL (it alone judges names and
+ * values): say why.  Without '=' the whole value was taken as a preset name.
+ */
+static void profile_rejected(const char *val)
+{
+	char list[512];
+	int known;
+
+	if (strchr(val, '=')) {
+		fprintf(stderr, "%s: profile: the driver refused the key=value pairs: an unknown key, a value that is not a number, or no valid profile (see %s help)\n",
+			PROG, PROG);
+		return;
+	}
+	known = preset_names(val, list, sizeof(list));
+	if (known < 0)
+		fprintf(stderr, "%s: profile: no preset '%s' (see %s/presets)\n",
+			PROG, val, dbg_root());
+	else if (!known)
+		fprintf(stderr, "%s: profile: no preset '%s'; the driver has: %s\n",
+			PROG, val, list);
+}
+
+/* Set the profile to the words after the options, joined by blanks. */
+static int profile_set(const struct dbg_cmd *c)
+{
+	char buf[512] = "";
+	size_t used = 0;
+	int i, ret;
+
+	for (i = 0; i < c->argc; i++) {
+		int w = snprintf(buf + used, sizeof(buf) - used, "%s%s",
+				 i ? " " : "", c->argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(buf) - used)
+			return usage_fail("profile: value too long");
+		used += w;
+	}
+	ret = dbg_write(c->disk, "profile", buf);
+	if (ret && errno == EINVAL)
+		profile_rejected(buf);
+	return ret;
+}
+
 static int cmd_profile(const struct dbg_cmd *c)
 {
 	const char *disk = c->disk;
@@ -193,19 +278,7 @@ static int cmd_profile(const struct dbg_cmd *c)
 	int ret;
 
 	if (c->argc) {
-		char buf[512] = "";
-		size_t used = 0;
-		int i;
-
-		for (i = 0; i < c->argc; i++) {
-			int w = snprintf(buf + used, sizeof(buf) - used, "%s%s",
-					 i ? " " : "", c->argv[i]);
-
-			if (w < 0 || (size_t)w >= sizeof(buf) - used)
-				return usage_fail("profile: value too long");
-			used += w;
-		}
-		ret = dbg_write(disk, "profile", buf);
+		ret = profile_set(c);
 		if (ret)
 			return ret;
 	}

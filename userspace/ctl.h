@@ -31,6 +31,9 @@
 
 #define PAGE		4096UL
 
+/* debugfs: the driver's directory (SGBLK_DEBUGFS overrides it) */
+#define DBG_ROOT	"/sys/kernel/debug/sgblk"
+
 /* ctl-opts.c */
 int sys_fail(const char *what);
 void json_error(bool json);

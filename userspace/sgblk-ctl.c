@@ -14,7 +14,7 @@ static void usage(FILE *f)
 "  stats    [--disk D] [--json] [reset]   show (or reset) the counters\n"
 "  hist     [--disk D] [--json]           show the per-request histograms\n"
 "  profile  [--disk D] [VALUE...]         show or set the DMA profile\n"
-"           (a preset name: none page boundary-1k align-4k dma28 desc-4,\n"
+"           (a preset name, one per line in " DBG_ROOT "/presets,\n"
 "           or key=value pairs: seg_boundary= max_seg_size= max_descs=\n"
 "           dma_align= dma_mask_bits= bounce_pool_kb=)\n"
 "  help     this text\n"
