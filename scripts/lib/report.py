@@ -308,18 +308,26 @@ def goal_list():
     return goals
 
 
-def main():
-    run_dir, kver = sys.argv[1], sys.argv[2]
-    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+def load(run_dir):
+    """Rows and guest env.txt of every mode, and the modes that have rows."""
     data = {m: collect(run_dir, m) for m in MODES}
     rows = {m: data[m][0] for m in MODES}
     genv = {m: data[m][1] for m in MODES}
-    present = [m for m in MODES if rows[m]]
-    if not present:
-        with open(os.path.join(run_dir, "REPORT.md"), "w") as f:
-            f.write("\n".join(["# sgblk benchmark: %s" % os.path.basename(
-                os.path.normpath(run_dir)), "", "No results."] + failed_lines(run_dir)) + "\n")
-        sys.exit("report: no results under %s/{icount,tcg,host}/bench" % run_dir)
+    return rows, genv, [m for m in MODES if rows[m]]
+
+
+def no_results(run_dir):
+    """REPORT.md that says there is nothing to report, then exit 1."""
+    with open(os.path.join(run_dir, "REPORT.md"), "w") as f:
+        f.write("\n".join(["# sgblk benchmark: %s" % os.path.basename(
+            os.path.normpath(run_dir)), "", "No results."] + failed_lines(run_dir)) + "\n")
+    sys.exit("report: no results under %s/{icount,tcg,host}/bench" % run_dir)
+
+
+def environment(run_dir, kver, genv, present, host_cpu):
+    """(name, value) rows of the environment table: the kernel, QEMU, the
+    host, the sgblk commit and the run's parameters."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     head = present[0]
     wall = {m: read_kv(os.path.join(run_dir, m, "wall.txt")).get("wall_s") for m in MODES}
     qemu = run_out(["qemu-system-x86_64", "--version"]).splitlines()
@@ -327,8 +335,7 @@ def main():
     commit = host.get("commit") or run_out(["git", "describe", "--always", "--dirty"], cwd=top)
     if host.get("module"):
         commit += " (module %s)" % host["module"]
-    host_cpu = cpu_model()
-    env = [
+    return [
         ("guest kernel", kver),
         ("accelerator", "QEMU TCG (no KVM). icount: `-icount shift=0,align=off,sleep=off "
          "-smp 1` (headline, 1 guest ns = 1 instruction); tcg: plain TCG `-smp 1` "
@@ -347,7 +354,9 @@ def main():
                                           if wall[m]) or "n/a"),
     ]
 
-    # summary.csv: every aggregated row of both modes
+
+def write_summary_csv(run_dir, kver, rows, present, host_cpu):
+    """summary.csv: every aggregated row of every mode."""
     cols = ["mode", "tool", "device", "profile", "job", "iodepth", "bs", "runs",
             "iops", "iops_min", "iops_max", "mibs", "lat_us", "cpu_pct", "requests",
             "sg_elems_per_req", "descs_per_req", "splits_per_req", "bounce_segs_per_req",
@@ -361,21 +370,30 @@ def main():
                                    r.get(c, "")) for c in cols[1:]] +
                            [kver, "tcg-icount" if m == "icount" else "tcg", host_cpu])
 
-    def ratio(m, a, b):
-        if a is None or b is None:
-            return None
-        ra = find(rows[m], *a)
-        rb = find(rows[m], *b)
-        return ra["iops"] / rb["iops"] if ra and rb and rb["iops"] else None
 
-    def cpus(ka, kb):
-        ra, rb = find(rows["icount"], *ka), find(rows["icount"], *kb)
-        return "%s / %s" % (fmt(ra and ra["cpu_pct"], "%.0f"), fmt(rb and rb["cpu_pct"], "%.0f"))
+def ratio(rows, m, a, b):
+    """IOPS of row key @a over row key @b in mode @m; None if either is missing."""
+    if a is None or b is None:
+        return None
+    ra = find(rows[m], *a)
+    rb = find(rows[m], *b)
+    return ra["iops"] / rb["iops"] if ra and rb and rb["iops"] else None
 
-    def iops(m, key):
-        r = find(rows[m], *key)
-        return r["iops"] if r else None
 
+def cpus(rows, ka, kb):
+    """"sgblk / reference" cpu % of two icount rows."""
+    ra, rb = find(rows["icount"], *ka), find(rows["icount"], *kb)
+    return "%s / %s" % (fmt(ra and ra["cpu_pct"], "%.0f"), fmt(rb and rb["cpu_pct"], "%.0f"))
+
+
+def iops(rows, m, key):
+    r = find(rows[m], *key)
+    return r["iops"] if r else None
+
+
+def intro_lines(run_dir, env, present):
+    """The title, how the run was made, the environment, failed cells and
+    fio servers."""
     L = ["# sgblk benchmark: %s" % os.path.basename(os.path.normpath(run_dir)), "",
          "Produced by `make bench` (scripts/bench). In each boot the devices run side by side "
          "in alternating order (A B B A): sgblk `backend=null` vs null_blk "
@@ -397,18 +415,21 @@ def main():
     servers = server_lines(run_dir, present)
     if servers:
         L += ["", "| fio server | kernel | CPU | IOMMU |", "|---|---|---|---|"] + servers
+    return L
 
-    # goals
-    L += ["", "## Performance goals (judged on icount)", "",
-          "| goal | target | icount | tcg (sanity) | result | blk-mq ceiling |",
-          "|---|---|---|---|---|---|"]
-    goals = goal_list()
+
+def goal_lines(rows):
+    """The goals table and its notes; the missed goals as (name, sgblk side,
+    reference side)."""
+    L = ["", "## Performance goals (judged on icount)", "",
+         "| goal | target | icount | tcg (sanity) | result | blk-mq ceiling |",
+         "|---|---|---|---|---|---|"]
     missed = []
     above_ceiling = False
-    for name, target, a, b, ceil in goals:
-        ri = ratio("icount", a, b)
-        rt = ratio("tcg", a, b)
-        rf = ratio("icount", ceil, b)
+    for name, target, a, b, ceil in goal_list():
+        ri = ratio(rows, "icount", a, b)
+        rt = ratio(rows, "tcg", a, b)
+        rf = ratio(rows, "icount", ceil, b)
         res = "n/a" if ri is None else ("met" if ri >= target else "**missed**")
         if ri is not None and ri < target:
             missed.append((name, a, b))
@@ -426,53 +447,69 @@ def main():
           "brd copies (`make profile` gives that copy's cost)."]
     if above_ceiling:
         L[-1] += " Goals marked \"above the blk-mq ceiling\" are such goals."
-    if missed and rows["icount"]:
-        L += ["", "### Why the missed goals are missed", "",
-              "In icount mode the guest CPU executes one instruction per virtual ns and fio "
-              "keeps it busy (the cpu column), so 1e9 / IOPS is the instructions one I/O "
-              "costs the whole guest stack; the difference is what sgblk adds. The counters "
-              "say what the driver did with each request.", "",
-              "| goal | instr/I/O sgblk | instr/I/O reference | extra instr/I/O | cpu % | "
-              "descs/req | splits/req | bounced % of bytes |", "|---|---|---|---|---|---|---|---|"]
-        for name, a, b in missed:
-            ra, rb = find(rows["icount"], *a), find(rows["icount"], *b)
-            if not ra or not rb:
-                continue
-            ia, ib = 1e9 / ra["iops"], 1e9 / rb["iops"]
-            L.append("| %s | %.0f | %.0f | %+.0f | %s | %s | %s | %s |" % (
-                name, ia, ib, ia - ib, fmt(ra["cpu_pct"], "%.0f"),
-                fmt(ra.get("descs_per_req"), "%.2f"), fmt(ra.get("splits_per_req"), "%.2f"),
-                fmt(ra.get("bounce_pct"), "%.1f")))
-        L += missed_profiles(run_dir, missed)
+    return L, missed
+
+
+def missed_lines(run_dir, rows, missed):
+    """Why the missed goals are missed: instructions per I/O and the
+    driver's counters, then the function-level profile."""
+    if not (missed and rows["icount"]):
+        return []
+    L = ["", "### Why the missed goals are missed", "",
+         "In icount mode the guest CPU executes one instruction per virtual ns and fio "
+         "keeps it busy (the cpu column), so 1e9 / IOPS is the instructions one I/O "
+         "costs the whole guest stack; the difference is what sgblk adds. The counters "
+         "say what the driver did with each request.", "",
+         "| goal | instr/I/O sgblk | instr/I/O reference | extra instr/I/O | cpu % | "
+         "descs/req | splits/req | bounced % of bytes |", "|---|---|---|---|---|---|---|---|"]
+    for name, a, b in missed:
+        ra, rb = find(rows["icount"], *a), find(rows["icount"], *b)
+        if not ra or not rb:
+            continue
+        ia, ib = 1e9 / ra["iops"], 1e9 / rb["iops"]
+        L.append("| %s | %.0f | %.0f | %+.0f | %s | %s | %s | %s |" % (
+            name, ia, ib, ia - ib, fmt(ra["cpu_pct"], "%.0f"),
+            fmt(ra.get("descs_per_req"), "%.2f"), fmt(ra.get("splits_per_req"), "%.2f"),
+            fmt(ra.get("bounce_pct"), "%.1f")))
+    return L + missed_profiles(run_dir, missed)
+
+
+def write_missed_tsv(run_dir, missed):
+    """missed.tsv: the missed fio goals, for scripts/bench to profile."""
     with open(os.path.join(run_dir, "missed.tsv"), "w") as f:
         f.write("goal\tdevice\tprofile\tjob\tref_device\tref_profile\n")
         for name, a, b in missed:
             if len(a) == 3:  # fio jobs only: make profile runs fio
                 f.write("%s\t%s\t%s\t%s\t%s\t%s\n" % ((name,) + a + b[:2]))
 
-    # planner micro-benchmark (host, callgrind)
-    planner = os.path.join(run_dir, "planner.txt")
-    if os.path.exists(planner):
-        with open(planner) as f:
-            pl = f.read().split()
-        kv = dict(zip(pl[::2], pl[1::2]))
-        L += ["", "## Planner micro-benchmark (host, callgrind)", "",
-              "`make -C userspace/microbench run`: sgplan_plan for a 128 KiB request of 32 "
-              "scattered 4 KiB segments, and the engine's check of the plan (bench_check) "
-              "on the 16 KiB runs of the bench buffer; instructions counted by callgrind "
-              "(deterministic), gcc -O2.", "",
-              "| profile | descriptors | instructions per plan | per descriptor | goal | "
-              "result | engine check per descriptor |", "|---|---|---|---|---|---|---|",
-              "| %s | %s | %s | %s | <= %s | %s | %s |" % (
-                  kv.get("profile", "?"), kv.get("descs", "?"),
-                  kv.get("instructions_per_plan", "?"), kv.get("instructions_per_desc", "?"),
-                  kv.get("goal", "?"), {"met": "met", "missed": "**missed**"}.get(
-                      pl[-1] if pl else "", "n/a"), kv.get("check_per_desc", "n/a"))]
 
-    # pairs
-    L += ["", "## sgblk against the kernel's devices (IOPS ratio, same boot)", "",
-          "| pair | job | icount | tcg (sanity) | icount IOPS sgblk | icount IOPS reference "
-          "| icount cpu % sgblk / reference |", "|---|---|---|---|---|---|---|"]
+def planner_lines(run_dir):
+    """The planner micro-benchmark (host, callgrind) from planner.txt, if any."""
+    planner = os.path.join(run_dir, "planner.txt")
+    if not os.path.exists(planner):
+        return []
+    with open(planner) as f:
+        pl = f.read().split()
+    kv = dict(zip(pl[::2], pl[1::2]))
+    return ["", "## Planner micro-benchmark (host, callgrind)", "",
+            "`make -C userspace/microbench run`: sgplan_plan for a 128 KiB request of 32 "
+            "scattered 4 KiB segments, and the engine's check of the plan (bench_check) "
+            "on the 16 KiB runs of the bench buffer; instructions counted by callgrind "
+            "(deterministic), gcc -O2.", "",
+            "| profile | descriptors | instructions per plan | per descriptor | goal | "
+            "result | engine check per descriptor |", "|---|---|---|---|---|---|---|",
+            "| %s | %s | %s | %s | <= %s | %s | %s |" % (
+                kv.get("profile", "?"), kv.get("descs", "?"),
+                kv.get("instructions_per_plan", "?"), kv.get("instructions_per_desc", "?"),
+                kv.get("goal", "?"), {"met": "met", "missed": "**missed**"}.get(
+                    pl[-1] if pl else "", "n/a"), kv.get("check_per_desc", "n/a"))]
+
+
+def pair_lines(rows, present):
+    """sgblk against the kernel's devices: IOPS ratios per job."""
+    L = ["", "## sgblk against the kernel's devices (IOPS ratio, same boot)", "",
+         "| pair | job | icount | tcg (sanity) | icount IOPS sgblk | icount IOPS reference "
+         "| icount cpu % sgblk / reference |", "|---|---|---|---|---|---|---|"]
     for a, b in (("sgblk-null", "null_blk"), ("sgblk-memory", "brd"),
                  ("sgblk-memory", "null_blk-mem")):
         for job in ("randread-4k", "seqread-128k", "randwrite-4k", "seqread-1m"):
@@ -480,47 +517,59 @@ def main():
             if not any(find(rows[m], *ka) for m in present):
                 continue
             L.append("| %s / %s | %s | %s | %s | %s | %s | %s |" % (
-                a, b, job, fmt(ratio("icount", ka, kb)), fmt(ratio("tcg", ka, kb)),
-                kiops(iops("icount", ka)), kiops(iops("icount", kb)), cpus(ka, kb)))
+                a, b, job, fmt(ratio(rows, "icount", ka, kb)), fmt(ratio(rows, "tcg", ka, kb)),
+                kiops(iops(rows, "icount", ka)), kiops(iops(rows, "icount", kb)),
+                cpus(rows, ka, kb)))
         ka, kb = (a, "none", "uring-randread-4k", "sgblk-uring"), \
                  (b, "-", "uring-randread-4k", "sgblk-uring")
         if any(find(rows[m], *ka) for m in present):
             L.append("| %s / %s | sgblk-uring 4k randread | %s | %s | %s | %s | n/a |" % (
-                a, b, fmt(ratio("icount", ka, kb)), fmt(ratio("tcg", ka, kb)),
-                kiops(iops("icount", ka)), kiops(iops("icount", kb))))
-    L += ["", "fio's cpu % (usr + sys) well under 100 in icount mode means the guest idled: "
-          "that ratio is then not a ratio of instructions per I/O."]
+                a, b, fmt(ratio(rows, "icount", ka, kb)), fmt(ratio(rows, "tcg", ka, kb)),
+                kiops(iops(rows, "icount", ka)), kiops(iops(rows, "icount", kb))))
+    return L + ["", "fio's cpu % (usr + sys) well under 100 in icount mode means the guest "
+                "idled: that ratio is then not a ratio of instructions per I/O."]
 
-    # profiles
-    L += ["", "## Profiles against `none` (sgblk memory backend, IOPS ratio)", "",
-          "| profile | 4k randread icount | 4k tcg | 128k seqread icount | 128k tcg | "
-          "7k misaligned icount | 7k misaligned tcg |", "|---|---|---|---|---|---|---|"]
+
+def profile_lines(rows):
+    """Every preset against `none` on the memory backend, per job and mode."""
+    L = ["", "## Profiles against `none` (sgblk memory backend, IOPS ratio)", "",
+         "| profile | 4k randread icount | 4k tcg | 128k seqread icount | 128k tcg | "
+         "7k misaligned icount | 7k misaligned tcg |", "|---|---|---|---|---|---|---|"]
     for p in PROFILES[1:]:
         cells = []
         for job in ("randread-4k", "seqread-128k", "misaligned"):
             for m in MODES:
-                cells.append(fmt(ratio(m, ("sgblk-memory", p, job),
+                cells.append(fmt(ratio(rows, m, ("sgblk-memory", p, job),
                                        ("sgblk-memory", "none", job))))
         L.append("| %s | %s |" % (p, " | ".join(cells)))
+    return L
 
-    # counters
+
+def counter_lines(rows, head):
+    """What the driver did per request (debugfs counters) in the headline boot."""
     crow = [r for r in rows[head] if r["tool"] == "fio" and r.get("requests")
             and r["device"] == "sgblk-memory" and r["iodepth"] == HEADLINE_DEPTH
             and r["job"] in ("randread-4k", "seqread-128k", "misaligned")]
-    if crow:
-        L += ["", "## What the driver did (debugfs counters summed over the runs, %s boot)" % head,
-              "", "| profile | job | requests | sg elems/req | descs/req | splits/req | "
-              "bounced segs/req | bounced bytes/req | bounced % | pool exhausted |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
-        for r in sorted(crow, key=lambda r: (PROFILES.index(r["profile"])
-                                             if r["profile"] in PROFILES else 9, r["job"])):
-            L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |" % (
-                r["profile"], r["job"], r["requests"], fmt(r["sg_elems_per_req"], "%.2f"),
-                fmt(r["descs_per_req"], "%.2f"), fmt(r["splits_per_req"], "%.2f"),
-                fmt(r["bounce_segs_per_req"], "%.2f"), fmt(r["bounce_bytes_per_req"], "%.0f"),
-                fmt(r["bounce_pct"], "%.1f"), r["pool_exhausted"]))
+    if not crow:
+        return []
+    L = ["", "## What the driver did (debugfs counters summed over the runs, %s boot)" % head,
+         "", "| profile | job | requests | sg elems/req | descs/req | splits/req | "
+         "bounced segs/req | bounced bytes/req | bounced % | pool exhausted |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(crow, key=lambda r: (PROFILES.index(r["profile"])
+                                         if r["profile"] in PROFILES else 9, r["job"])):
+        L.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |" % (
+            r["profile"], r["job"], r["requests"], fmt(r["sg_elems_per_req"], "%.2f"),
+            fmt(r["descs_per_req"], "%.2f"), fmt(r["splits_per_req"], "%.2f"),
+            fmt(r["bounce_segs_per_req"], "%.2f"), fmt(r["bounce_bytes_per_req"], "%.0f"),
+            fmt(r["bounce_pct"], "%.1f"), r["pool_exhausted"]))
+    return L
+
+
+def zero_counter_lines(rows, present):
+    """The counters that must stay zero: all zero, or where they were not."""
     bad = [(m, r) for m in present for r in rows[m] if r.get("bad_counters")]
-    L += ["", "## Counters that must stay zero", ""]
+    L = ["", "## Counters that must stay zero", ""]
     if bad:
         L += ["**Nonzero** (a driver bug or a fault injection left on):", ""]
         L += ["- %s %s %s %s: %s" % (m, r["device"], r["profile"], r["job"], r["bad_counters"])
@@ -528,8 +577,12 @@ def main():
     else:
         L += ["rule_violations, own_violations, map_errors, engine_faults and errors were 0 "
               "after every sgblk job in every boot."]
+    return L
 
-    # sweeps
+
+def sweep_lines(rows, head):
+    """The iodepth and block size sweeps of the headline boot, one table each."""
+    L = []
     for job, var, unit, label in (("iodepth-sweep", "iodepth", "iops", "IOPS, 4k randread"),
                                   ("bs-sweep", "bs", "mibs", "MiB/s, sequential read")):
         sw = [r for r in rows[head] if r["tool"] == "fio" and r["job"] == job]
@@ -552,21 +605,27 @@ def main():
                           (d, p, k)), None)
                 cells.append("n/a" if v is None else (kiops(v) if unit == "iops" else "%.0f" % v))
             L.append("| %s | %s | %s |" % (d, p, " | ".join(cells)))
+    return L
 
-    # plots
+
+def plot_lines(run_dir, kver, rows, head):
+    """Draw plots/ (gnuplot) from the headline boot and link them."""
     made = plot.plots(run_dir, rows[head], head, "%s, %s mode" % (kver, head))
-    L += ["", "## Plots (%s boot)" % head, ""]
+    L = ["", "## Plots (%s boot)" % head, ""]
     if made:
         for name, title in made:
             L += ["![%s](plots/%s.png)" % (title, name), ""]
         L += ["Data and gnuplot scripts next to each PNG in `plots/`."]
     else:
         L += ["No plots (gnuplot missing or no data)."]
+    return L
 
-    # everything
-    L += ["", "## Every measurement (mean of the runs; summary.csv has the rest)", "",
-          "| mode | tool | device | profile | job | QD | bs | runs | IOPS | min | max | MiB/s "
-          "| lat us | cpu % |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+def measurement_lines(rows, present):
+    """Every aggregated row of every mode, the means of its runs."""
+    L = ["", "## Every measurement (mean of the runs; summary.csv has the rest)", "",
+         "| mode | tool | device | profile | job | QD | bs | runs | IOPS | min | max | MiB/s "
+         "| lat us | cpu % |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in present:
         for r in rows[m]:
             L.append("| %s | %s | %s | %s | %s | %s | %s | %d | %.0f | %.0f | %.0f | %.1f | "
@@ -574,6 +633,31 @@ def main():
                                     r["iodepth"], r["bs"], r["runs"], r["iops"], r["iops_min"],
                                     r["iops_max"], r["mibs"], fmt(r["lat_us"], "%.1f"),
                                     fmt(r["cpu_pct"], "%.0f")))
+    return L
+
+
+def main():
+    run_dir, kver = sys.argv[1], sys.argv[2]
+    rows, genv, present = load(run_dir)
+    if not present:
+        no_results(run_dir)
+    head = present[0]
+    host_cpu = cpu_model()
+    env = environment(run_dir, kver, genv, present, host_cpu)
+    write_summary_csv(run_dir, kver, rows, present, host_cpu)
+
+    L = intro_lines(run_dir, env, present)
+    goals, missed = goal_lines(rows)
+    L += goals + missed_lines(run_dir, rows, missed)
+    write_missed_tsv(run_dir, missed)
+    L += planner_lines(run_dir)
+    L += pair_lines(rows, present)
+    L += profile_lines(rows)
+    L += counter_lines(rows, head)
+    L += zero_counter_lines(rows, present)
+    L += sweep_lines(rows, head)
+    L += plot_lines(run_dir, kver, rows, head)
+    L += measurement_lines(rows, present)
     L.append("")
     with open(os.path.join(run_dir, "REPORT.md"), "w") as f:
         f.write("\n".join(L))
