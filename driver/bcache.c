@@ -22,6 +22,7 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include "sgblk.h"
+#include "bcache.h"
 
 #define SGBLK_BCACHE_BYTES	SZ_256K
 #define SGBLK_BCACHE_MAX	16

@@ -29,6 +29,8 @@
 #include <linux/vmalloc.h>
 #include <sgblk_ioctl.h>
 #include "sgblk.h"
+#include "biogen.h"
+#include "dev.h"
 #include "compat.h"
 
 /*

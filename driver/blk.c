@@ -8,6 +8,11 @@
 #include <linux/blk-mq.h>
 #include <linux/slab.h>
 #include "sgblk.h"
+#include "blk.h"
+#include "dma.h"
+#include "map.h"
+#include "engine.h"
+#include "account.h"
 #include "compat.h"
 
 /* Requests completed by ->poll on a poll queue wait here. */
@@ -19,18 +24,6 @@ struct sgblk_queue {
 static const struct block_device_operations sgblk_fops = {
 	.owner = THIS_MODULE,
 };
-
-static void sgblk_account_rq(struct sgblk_dev *dev, struct request *rq)
-{
-	sgblk_stat_inc(dev, requests);
-	if (rq_data_dir(rq) == WRITE) {
-		sgblk_stat_inc(dev, writes);
-		sgblk_stat_add(dev, bytes_written, blk_rq_bytes(rq));
-	} else {
-		sgblk_stat_inc(dev, reads);
-		sgblk_stat_add(dev, bytes_read, blk_rq_bytes(rq));
-	}
-}
 
 /*
  * Injected faults strike before any data moves: a failed request leaves
@@ -83,7 +76,7 @@ static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		return sts;
 	if (sgblk_inject_drop(dev, cmd)) {
 		/* Mapped and planned: it counts, like any accepted request. */
-		sgblk_dma_account(dev, cmd, rq);
+		sgblk_account_dma(dev, cmd, rq);
 		sgblk_account_rq(dev, rq);
 		*dropped = true;
 		return BLK_STS_OK;
@@ -97,7 +90,7 @@ static blk_status_t sgblk_do_rw(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	}
 	cmd->wait_since = 0;
 	cmd->status = sts;
-	sgblk_dma_account(dev, cmd, rq);
+	sgblk_account_dma(dev, cmd, rq);
 	sgblk_account_rq(dev, rq);
 	return BLK_STS_OK;
 }
@@ -391,6 +384,39 @@ static void sgblk_map_queues(struct blk_mq_tag_set *set)
 	}
 }
 
+#ifdef CONFIG_BLK_DEBUG_FS
+/**
+ * sgblk_show_rq - sgblk's part of a request in blk-mq's debugfs
+ * @m: the busy (or dispatch, requeue_list) file being read
+ * @rq: a request
+ *
+ * Where sgblk holds a request tells a lost one from a slow one: mapped,
+ * dropped by fault injection (the timeout ends it), on a poll list (only
+ * ->poll ends it), waiting for its completion timer, or retried for want
+ * of mapping space, bounce buffers or store pages.
+ */
+static void sgblk_show_rq(struct seq_file *m, struct request *rq)
+{
+	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	u64 since = READ_ONCE(cmd->wait_since);
+
+	seq_printf(m, ", .sgblk={%s", cmd->owner == SGBLK_OWN_DEVICE ?
+		   "mapped" : "unmapped");
+	if (READ_ONCE(cmd->dropped))
+		seq_puts(m, ", dropped");
+	/* Started on a poll queue and not lost: on its list, or about to be. */
+	if (rq->mq_hctx->type == HCTX_TYPE_POLL && !READ_ONCE(cmd->dropped) &&
+	    blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT)
+		seq_puts(m, ", poll_list");
+	if (hrtimer_is_queued(&cmd->timer))
+		seq_puts(m, ", timer");
+	if (since)
+		seq_printf(m, ", waiting %llu ms",
+			   div_u64(ktime_get_ns() - since, NSEC_PER_MSEC));
+	seq_putc(m, '}');
+}
+#endif
+
 static const struct blk_mq_ops sgblk_mq_ops = {
 	.queue_rq = sgblk_queue_rq,
 	.queue_rqs = sgblk_queue_rqs,
@@ -403,7 +429,7 @@ static const struct blk_mq_ops sgblk_mq_ops = {
 	.init_request = sgblk_init_request,
 	.exit_request = sgblk_exit_request,
 #ifdef CONFIG_BLK_DEBUG_FS
-	.show_rq = sgblk_debugfs_show_rq,
+	.show_rq = sgblk_show_rq,
 #endif
 };
 
@@ -566,6 +592,11 @@ out:
 	mutex_unlock(&dev->profile_lock);
 }
 
+static void sgblk_pci_stop(struct sgblk_pci_user *user)
+{
+	sgblk_blk_stop(container_of(user, struct sgblk_dev, pci_user));
+}
+
 /**
  * sgblk_blk_alloc - set up DMA, the tag set and the disk, not yet added
  * @dev: the device, its conf filled in
@@ -585,6 +616,8 @@ int sgblk_blk_alloc(struct sgblk_dev *dev)
 
 	mutex_init(&dev->profile_lock);
 	spin_lock_init(&dev->conf_lock);
+	dev->pci_user.stop = sgblk_pci_stop;
+	dev->pci_user.index = dev->index;
 	dev->stats = alloc_percpu(struct sgblk_stats);
 	if (!dev->stats)
 		return -ENOMEM;
@@ -639,12 +672,7 @@ err_stats:
  */
 int sgblk_blk_add(struct sgblk_dev *dev)
 {
-	int ret = add_disk(dev->disk);
-
-	if (ret)
-		return ret;
-	sgblk_debugfs_add(dev);
-	return 0;
+	return add_disk(dev->disk);
 }
 
 /*
@@ -663,7 +691,6 @@ void sgblk_blk_free(struct sgblk_dev *dev)
 
 void sgblk_blk_destroy(struct sgblk_dev *dev)
 {
-	sgblk_debugfs_remove(dev);
 	del_gendisk(dev->disk);
 	sgblk_dma_exit(dev);
 	put_disk(dev->disk);

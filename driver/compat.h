@@ -16,6 +16,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/hrtimer.h>
 #include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 
 /*
  * 6.13+: hrtimer_setup() takes the callback (hrtimer_init() is gone in
@@ -110,7 +111,7 @@ static inline int sgblk_rq_map_sg(struct request *rq, struct scatterlist *sgl)
  * and _next() hand out one DMA range at a time, IOVA-linked into a single
  * range under an IOMMU, dma_map_phys() per segment otherwise.  Only the
  * form of the API 7.x has is used (Kbuild's probe); elsewhere these stubs
- * keep dma.c free of tests, and map=iter is refused before they are reached.
+ * keep map.c free of tests, and map=iter is refused before they are reached.
  */
 #ifdef SGBLK_HAVE_BLK_RQ_DMA_MAP_ITER
 #include <linux/blk-mq-dma.h>
@@ -423,6 +424,27 @@ static inline void sgblk_bdev_close(struct sgblk_bdev_ref *ref)
 	blkdev_put(ref->bdev, ref->mode);
 }
 
+#endif
+
+/*
+ * 6.2+: a seq_file show with a write, for debugfs files that take input.
+ * Kernels without it get the same definition.
+ */
+#ifndef DEFINE_SHOW_STORE_ATTRIBUTE
+#define DEFINE_SHOW_STORE_ATTRIBUTE(__name)				\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+									\
+static const struct file_operations __name ## _fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= __name ## _open,				\
+	.read		= seq_read,					\
+	.write		= __name ## _write,				\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
 #endif
 
 #endif /* SGBLK_COMPAT_H */

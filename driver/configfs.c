@@ -32,6 +32,9 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "sgblk.h"
+#include "configfs.h"
+#include "dev.h"
+#include "blk.h"
 
 /**
  * struct sgblk_cfs_dev - one configfs item
@@ -62,147 +65,149 @@ static struct sgblk_cfs_dev *to_sgblk_cfs_dev(struct config_item *item)
 	return container_of(item, struct sgblk_cfs_dev, item);
 }
 
-/* The configuration attributes, one per module parameter. */
-enum sgblk_cfs_field {
-	SGBLK_CFS_CAPACITY_MB,
-	SGBLK_CFS_BACKEND,
-	SGBLK_CFS_BS,
-	SGBLK_CFS_SUBMIT_QUEUES,
-	SGBLK_CFS_POLL_QUEUES,
-	SGBLK_CFS_QUEUE_DEPTH,
-	SGBLK_CFS_COMPLETION,
-	SGBLK_CFS_COMPLETION_NSEC,
-	SGBLK_CFS_PROFILE,
-	SGBLK_CFS_DMA_DEV,
-	SGBLK_CFS_MAP,
-};
-
-/* Parse @page into one field of @conf; the caller validates the result. */
-static int sgblk_cfs_conf_set(struct sgblk_conf *conf,
-			      enum sgblk_cfs_field field, const char *page)
+/*
+ * The attribute types: how a value is parsed into its field of a
+ * configuration, and shown from it.  Parsers leave validation to
+ * sgblk_conf_check(); they return 0 or -EINVAL (dma_dev: -ENODEV).
+ */
+static int sgblk_cfs_parse_u64(void *v, const char *page)
 {
-	unsigned int v;
-	int ret;
+	return kstrtou64(page, 0, v) ? -EINVAL : 0;
+}
 
-	switch (field) {
-	case SGBLK_CFS_CAPACITY_MB:
-		return kstrtou64(page, 0, &conf->capacity_mb) ? -EINVAL : 0;
-	case SGBLK_CFS_COMPLETION_NSEC:
-		return kstrtou64(page, 0, &conf->completion_nsec) ? -EINVAL : 0;
-	case SGBLK_CFS_BACKEND:
-		ret = sgblk_backend_parse(page);
-		if (ret < 0)
-			return -EINVAL;
-		conf->backend = ret;
-		return 0;
-	case SGBLK_CFS_COMPLETION:
-		ret = sgblk_completion_parse(page);
-		if (ret < 0)
-			return -EINVAL;
-		conf->completion = ret;
-		return 0;
-	case SGBLK_CFS_PROFILE:
-		return sgblk_profile_preset(page, &conf->profile);
-	case SGBLK_CFS_DMA_DEV:
-		return sgblk_dma_conf_dev(conf, page);
-	case SGBLK_CFS_MAP:
-		ret = sgblk_map_parse(page);
-		if (ret < 0)
-			return -EINVAL;
-		conf->map = ret;
-		return 0;
-	default:
-		break;
-	}
+static ssize_t sgblk_cfs_show_u64(const struct sgblk_cfs_dev *cd,
+				  const void *v, char *page)
+{
+	return sysfs_emit(page, "%llu\n", *(const u64 *)v);
+}
 
-	if (kstrtouint(page, 0, &v))
+static int sgblk_cfs_parse_uint(void *v, const char *page)
+{
+	return kstrtouint(page, 0, v) ? -EINVAL : 0;
+}
+
+static ssize_t sgblk_cfs_show_uint(const struct sgblk_cfs_dev *cd,
+				   const void *v, char *page)
+{
+	return sysfs_emit(page, "%u\n", *(const unsigned int *)v);
+}
+
+/* A queue count where 0 means one per CPU, as for the module parameter. */
+static int sgblk_cfs_parse_queues(void *v, const char *page)
+{
+	unsigned int n;
+
+	if (kstrtouint(page, 0, &n))
 		return -EINVAL;
-	switch (field) {
-	case SGBLK_CFS_BS:
-		conf->bs = v;
-		break;
-	case SGBLK_CFS_SUBMIT_QUEUES:
-		/* 0 means one per CPU, as for the module parameter */
-		conf->submit_queues = v ?: nr_cpu_ids;
-		break;
-	case SGBLK_CFS_POLL_QUEUES:
-		conf->poll_queues = v;
-		break;
-	case SGBLK_CFS_QUEUE_DEPTH:
-		conf->queue_depth = v;
-		break;
-	default:
-		return -EINVAL;
-	}
+	*(unsigned int *)v = n ?: nr_cpu_ids;
 	return 0;
 }
 
+#define sgblk_cfs_show_queues sgblk_cfs_show_uint
+
+static int sgblk_cfs_parse_backend(void *v, const char *page)
+{
+	int ret = sgblk_backend_parse(page);
+
+	if (ret < 0)
+		return -EINVAL;
+	*(enum sgblk_backend *)v = ret;
+	return 0;
+}
+
+static ssize_t sgblk_cfs_show_backend(const struct sgblk_cfs_dev *cd,
+				      const void *v, char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  sgblk_backend_str(*(const enum sgblk_backend *)v));
+}
+
+static int sgblk_cfs_parse_completion(void *v, const char *page)
+{
+	int ret = sgblk_completion_parse(page);
+
+	if (ret < 0)
+		return -EINVAL;
+	*(enum sgblk_completion *)v = ret;
+	return 0;
+}
+
+static ssize_t sgblk_cfs_show_completion(const struct sgblk_cfs_dev *cd,
+					 const void *v, char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  sgblk_completion_str(*(const enum sgblk_completion *)v));
+}
+
+static int sgblk_cfs_parse_profile(void *v, const char *page)
+{
+	return sgblk_profile_preset(page, v);
+}
+
+/*
+ * A live disk's profile may have been changed in debugfs; it is read
+ * without waiting on a switch's freeze (this file is world readable, and
+ * sgblk_cfs_lock is held).
+ */
+static ssize_t sgblk_cfs_show_profile(const struct sgblk_cfs_dev *cd,
+				      const void *v, char *page)
+{
+	struct sgblk_profile p;
+
+	if (!cd->dev)
+		return sysfs_emit(page, "%s\n",
+				  ((const struct sgblk_profile *)v)->name);
+	sgblk_conf_read(cd->dev, &p, NULL);
+	return sysfs_emit(page, "%s\n", p.name);
+}
+
+static int sgblk_cfs_parse_dma_dev(void *v, const char *page)
+{
+	return sgblk_conf_dma_dev(v, page);
+}
+
+static ssize_t sgblk_cfs_show_dma_dev(const struct sgblk_cfs_dev *cd,
+				      const void *v, char *page)
+{
+	const char *name = v;
+
+	return sysfs_emit(page, "%s\n", name[0] ? name : "none");
+}
+
+static int sgblk_cfs_parse_map(void *v, const char *page)
+{
+	int ret = sgblk_map_parse(page);
+
+	if (ret < 0)
+		return -EINVAL;
+	*(enum sgblk_map *)v = ret;
+	return 0;
+}
+
+/* As profile: debugfs may have switched a live disk. */
+static ssize_t sgblk_cfs_show_map(const struct sgblk_cfs_dev *cd,
+				  const void *v, char *page)
+{
+	enum sgblk_map map = *(const enum sgblk_map *)v;
+
+	if (cd->dev)
+		sgblk_conf_read(cd->dev, NULL, &map);
+	return sysfs_emit(page, "%s\n", sgblk_map_str(map));
+}
+
+/* An attribute's parser and printer, made by SGBLK_CFS_ATTR(). */
+typedef ssize_t (*sgblk_cfs_io_t)(const struct sgblk_cfs_dev *cd,
+				  struct sgblk_conf *c, const char *in,
+				  char *out);
+
 static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
-				   enum sgblk_cfs_field field)
+				   sgblk_cfs_io_t io)
 {
 	struct sgblk_cfs_dev *cd = to_sgblk_cfs_dev(item);
-	const struct sgblk_conf *c = &cd->conf;
 	ssize_t ret;
 
 	mutex_lock(&sgblk_cfs_lock);
-	switch (field) {
-	case SGBLK_CFS_CAPACITY_MB:
-		ret = sysfs_emit(page, "%llu\n", c->capacity_mb);
-		break;
-	case SGBLK_CFS_BACKEND:
-		ret = sysfs_emit(page, "%s\n", sgblk_backend_str(c->backend));
-		break;
-	case SGBLK_CFS_BS:
-		ret = sysfs_emit(page, "%u\n", c->bs);
-		break;
-	case SGBLK_CFS_SUBMIT_QUEUES:
-		ret = sysfs_emit(page, "%u\n", c->submit_queues);
-		break;
-	case SGBLK_CFS_POLL_QUEUES:
-		ret = sysfs_emit(page, "%u\n", c->poll_queues);
-		break;
-	case SGBLK_CFS_QUEUE_DEPTH:
-		ret = sysfs_emit(page, "%u\n", c->queue_depth);
-		break;
-	case SGBLK_CFS_COMPLETION:
-		ret = sysfs_emit(page, "%s\n",
-				 sgblk_completion_str(c->completion));
-		break;
-	case SGBLK_CFS_COMPLETION_NSEC:
-		ret = sysfs_emit(page, "%llu\n", c->completion_nsec);
-		break;
-	case SGBLK_CFS_PROFILE:
-		/*
-		 * A live disk's profile may have been changed in debugfs; read
-		 * without waiting on a switch's freeze (this file is world
-		 * readable, and sgblk_cfs_lock is held).
-		 */
-		if (cd->dev) {
-			struct sgblk_profile p;
-
-			sgblk_conf_read(cd->dev, &p, NULL);
-			ret = sysfs_emit(page, "%s\n", p.name);
-		} else {
-			ret = sysfs_emit(page, "%s\n", c->profile.name);
-		}
-		break;
-	case SGBLK_CFS_DMA_DEV:
-		ret = sysfs_emit(page, "%s\n", c->dma_dev[0] ? c->dma_dev : "none");
-		break;
-	case SGBLK_CFS_MAP:
-		/* As profile: debugfs may have switched a live disk. */
-		if (cd->dev) {
-			enum sgblk_map map;
-
-			sgblk_conf_read(cd->dev, NULL, &map);
-			ret = sysfs_emit(page, "%s\n", sgblk_map_str(map));
-		} else {
-			ret = sysfs_emit(page, "%s\n", sgblk_map_str(c->map));
-		}
-		break;
-	default:
-		ret = -EINVAL;
-	}
+	ret = io(cd, &cd->conf, NULL, page);
 	mutex_unlock(&sgblk_cfs_lock);
 	return ret;
 }
@@ -212,7 +217,7 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
  * @item: the item
  * @page: the value written
  * @count: its length
- * @field: which attribute
+ * @io: the attribute's parser (SGBLK_CFS_ATTR())
  *
  * The new value is applied to a copy of the configuration, which must pass
  * sgblk_conf_check() before it replaces the item's.
@@ -220,7 +225,7 @@ static ssize_t sgblk_cfs_conf_show(struct config_item *item, char *page,
  * The configuration is unchanged on error.
  */
 static ssize_t sgblk_cfs_conf_store(struct config_item *item, const char *page,
-				    size_t count, enum sgblk_cfs_field field)
+				    size_t count, sgblk_cfs_io_t io)
 {
 	struct sgblk_cfs_dev *cd = to_sgblk_cfs_dev(item);
 	struct sgblk_conf conf;
@@ -234,7 +239,7 @@ static ssize_t sgblk_cfs_conf_store(struct config_item *item, const char *page,
 		goto out;
 	}
 	conf = cd->conf;
-	ret = sgblk_cfs_conf_set(&conf, field, page);
+	ret = io(cd, &conf, page, NULL);
 	if (ret)
 		goto out;
 	ret = sgblk_conf_check(&conf);
@@ -246,53 +251,54 @@ out:
 	return ret ? ret : count;
 }
 
-#define SGBLK_CFS_CONF_SHOW(_name, _field)				\
+/*
+ * One configuration attribute, by the name of its field in struct
+ * sgblk_conf and its type (the parser and printer above): a new attribute
+ * is one line here and its entry in sgblk_cfs_dev_attrs, as in null_blk.
+ * Its _io function parses @in into @c, or shows @c into @out; the type's
+ * functions take the field by address, as the type names it.
+ */
+#define SGBLK_CFS_ATTR(_name, _type)					\
+static ssize_t sgblk_cfs_##_name##_io(const struct sgblk_cfs_dev *cd,	\
+				      struct sgblk_conf *c,		\
+				      const char *in, char *out)	\
+{									\
+	void *v = (u8 *)c + offsetof(struct sgblk_conf, _name);	\
+									\
+	if (in)								\
+		return sgblk_cfs_parse_##_type(v, in);			\
+	return sgblk_cfs_show_##_type(cd, v, out);			\
+}									\
 static ssize_t sgblk_cfs_##_name##_show(struct config_item *item,	\
 					char *page)			\
 {									\
-	return sgblk_cfs_conf_show(item, page, _field);			\
-}
-
-#define SGBLK_CFS_CONF_STORE(_name, _field)				\
+	return sgblk_cfs_conf_show(item, page, sgblk_cfs_##_name##_io);	\
+}									\
 static ssize_t sgblk_cfs_##_name##_store(struct config_item *item,	\
 					 const char *page, size_t count) \
 {									\
-	return sgblk_cfs_conf_store(item, page, count, _field);	\
+	return sgblk_cfs_conf_store(item, page, count,			\
+				    sgblk_cfs_##_name##_io);		\
+}									\
+static struct configfs_attribute sgblk_cfs_attr_##_name = {			\
+	.ca_owner = THIS_MODULE,					\
+	.ca_name = #_name,						\
+	.ca_mode = 0644,						\
+	.show = sgblk_cfs_##_name##_show,				\
+	.store = sgblk_cfs_##_name##_store,				\
 }
 
-SGBLK_CFS_CONF_SHOW(capacity_mb, SGBLK_CFS_CAPACITY_MB)
-SGBLK_CFS_CONF_STORE(capacity_mb, SGBLK_CFS_CAPACITY_MB)
-CONFIGFS_ATTR(sgblk_cfs_, capacity_mb);
-SGBLK_CFS_CONF_SHOW(backend, SGBLK_CFS_BACKEND)
-SGBLK_CFS_CONF_STORE(backend, SGBLK_CFS_BACKEND)
-CONFIGFS_ATTR(sgblk_cfs_, backend);
-SGBLK_CFS_CONF_SHOW(bs, SGBLK_CFS_BS)
-SGBLK_CFS_CONF_STORE(bs, SGBLK_CFS_BS)
-CONFIGFS_ATTR(sgblk_cfs_, bs);
-SGBLK_CFS_CONF_SHOW(submit_queues, SGBLK_CFS_SUBMIT_QUEUES)
-SGBLK_CFS_CONF_STORE(submit_queues, SGBLK_CFS_SUBMIT_QUEUES)
-CONFIGFS_ATTR(sgblk_cfs_, submit_queues);
-SGBLK_CFS_CONF_SHOW(poll_queues, SGBLK_CFS_POLL_QUEUES)
-SGBLK_CFS_CONF_STORE(poll_queues, SGBLK_CFS_POLL_QUEUES)
-CONFIGFS_ATTR(sgblk_cfs_, poll_queues);
-SGBLK_CFS_CONF_SHOW(queue_depth, SGBLK_CFS_QUEUE_DEPTH)
-SGBLK_CFS_CONF_STORE(queue_depth, SGBLK_CFS_QUEUE_DEPTH)
-CONFIGFS_ATTR(sgblk_cfs_, queue_depth);
-SGBLK_CFS_CONF_SHOW(completion, SGBLK_CFS_COMPLETION)
-SGBLK_CFS_CONF_STORE(completion, SGBLK_CFS_COMPLETION)
-CONFIGFS_ATTR(sgblk_cfs_, completion);
-SGBLK_CFS_CONF_SHOW(completion_nsec, SGBLK_CFS_COMPLETION_NSEC)
-SGBLK_CFS_CONF_STORE(completion_nsec, SGBLK_CFS_COMPLETION_NSEC)
-CONFIGFS_ATTR(sgblk_cfs_, completion_nsec);
-SGBLK_CFS_CONF_SHOW(profile, SGBLK_CFS_PROFILE)
-SGBLK_CFS_CONF_STORE(profile, SGBLK_CFS_PROFILE)
-CONFIGFS_ATTR(sgblk_cfs_, profile);
-SGBLK_CFS_CONF_SHOW(dma_dev, SGBLK_CFS_DMA_DEV)
-SGBLK_CFS_CONF_STORE(dma_dev, SGBLK_CFS_DMA_DEV)
-CONFIGFS_ATTR(sgblk_cfs_, dma_dev);
-SGBLK_CFS_CONF_SHOW(map, SGBLK_CFS_MAP)
-SGBLK_CFS_CONF_STORE(map, SGBLK_CFS_MAP)
-CONFIGFS_ATTR(sgblk_cfs_, map);
+SGBLK_CFS_ATTR(capacity_mb, u64);
+SGBLK_CFS_ATTR(backend, backend);
+SGBLK_CFS_ATTR(bs, uint);
+SGBLK_CFS_ATTR(submit_queues, queues);
+SGBLK_CFS_ATTR(poll_queues, uint);
+SGBLK_CFS_ATTR(queue_depth, uint);
+SGBLK_CFS_ATTR(completion, completion);
+SGBLK_CFS_ATTR(completion_nsec, u64);
+SGBLK_CFS_ATTR(profile, profile);
+SGBLK_CFS_ATTR(dma_dev, dma_dev);
+SGBLK_CFS_ATTR(map, map);
 
 static ssize_t sgblk_cfs_power_show(struct config_item *item, char *page)
 {

@@ -14,6 +14,8 @@
 #include <linux/uaccess.h>
 #include <sgblk_ioctl.h>
 #include "sgblk.h"
+#include "ctl.h"
+#include "biogen.h"
 
 static long sgblk_ctl_biogen(void __user *argp)
 {

@@ -28,7 +28,7 @@
  *   store_pages     pages held by the memory backend
  * Every file is root-only; a bad write returns -EINVAL and changes nothing.
  * blk-mq's own debugfs (block/<disk>/hctxN/busy) shows, with each request,
- * where sgblk holds it (sgblk_debugfs_show_rq()).
+ * where sgblk holds it (blk.c's ->show_rq).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +37,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "sgblk.h"
+#include "debugfs.h"
+#include "blk.h"
+#include "dma.h"
+#include "compat.h"
 
 #define SGBLK_PROFILE_WRITE_MAX	256
 /*
@@ -66,7 +70,7 @@ static int sgblk_dbg_get_u64(const char __user *ubuf, size_t len, u64 *val)
 	return kstrtou64_from_user(ubuf, len, 0, val);
 }
 
-static int sgblk_stats_open_show(struct seq_file *m, void *unused)
+static int sgblk_dbg_stats_show(struct seq_file *m, void *unused)
 {
 	struct sgblk_dev *dev = m->private;
 
@@ -74,13 +78,8 @@ static int sgblk_stats_open_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int sgblk_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, sgblk_stats_open_show, inode->i_private);
-}
-
-static ssize_t sgblk_stats_write(struct file *file, const char __user *ubuf,
-				 size_t len, loff_t *ppos)
+static ssize_t sgblk_dbg_stats_write(struct file *file, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
 {
 	struct sgblk_dev *dev = file_inode(file)->i_private;
 	u64 v;
@@ -95,14 +94,7 @@ static ssize_t sgblk_stats_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
-static const struct file_operations sgblk_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = sgblk_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = sgblk_stats_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(sgblk_dbg_stats);
 
 static int sgblk_dbg_hist_show(struct seq_file *m, void *unused)
 {
@@ -113,7 +105,7 @@ static int sgblk_dbg_hist_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(sgblk_dbg_hist);
 
-static int sgblk_profile_show_one(struct seq_file *m, void *unused)
+static int sgblk_dbg_profile_show(struct seq_file *m, void *unused)
 {
 	struct sgblk_profile p;
 
@@ -122,13 +114,8 @@ static int sgblk_profile_show_one(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int sgblk_profile_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, sgblk_profile_show_one, inode->i_private);
-}
-
-static ssize_t sgblk_profile_write(struct file *file, const char __user *ubuf,
-				   size_t len, loff_t *ppos)
+static ssize_t sgblk_dbg_profile_write(struct file *file, const char __user *ubuf,
+				       size_t len, loff_t *ppos)
 {
 	struct sgblk_dev *dev = file_inode(file)->i_private;
 	struct sgblk_profile p;
@@ -149,16 +136,9 @@ static ssize_t sgblk_profile_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : len;
 }
 
-static const struct file_operations sgblk_profile_fops = {
-	.owner = THIS_MODULE,
-	.open = sgblk_profile_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = sgblk_profile_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(sgblk_dbg_profile);
 
-static int sgblk_map_show(struct seq_file *m, void *unused)
+static int sgblk_dbg_map_show(struct seq_file *m, void *unused)
 {
 	enum sgblk_map map;
 
@@ -167,14 +147,9 @@ static int sgblk_map_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int sgblk_map_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, sgblk_map_show, inode->i_private);
-}
-
 /* "sg" or "iter", a newline allowed; anything else: -EINVAL, no change. */
-static ssize_t sgblk_map_write(struct file *file, const char __user *ubuf,
-			       size_t len, loff_t *ppos)
+static ssize_t sgblk_dbg_map_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
 {
 	struct sgblk_dev *dev = file_inode(file)->i_private;
 	char buf[8];
@@ -192,14 +167,7 @@ static ssize_t sgblk_map_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : len;
 }
 
-static const struct file_operations sgblk_map_fops = {
-	.owner = THIS_MODULE,
-	.open = sgblk_map_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = sgblk_map_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(sgblk_dbg_map);
 
 static int sgblk_store_pages_get(void *data, u64 *val)
 {
@@ -258,13 +226,13 @@ void sgblk_debugfs_add(struct sgblk_dev *dev)
 
 	d = debugfs_create_dir(dev->disk->disk_name, sgblk_dbg_root);
 	dev->dbg = d;
-	debugfs_create_file("stats", 0600, d, dev, &sgblk_stats_fops);
+	debugfs_create_file("stats", 0600, d, dev, &sgblk_dbg_stats_fops);
 	debugfs_create_file("hist", 0400, d, dev, &sgblk_dbg_hist_fops);
-	debugfs_create_file("profile", 0600, d, dev, &sgblk_profile_fops);
+	debugfs_create_file("profile", 0600, d, dev, &sgblk_dbg_profile_fops);
 	for (i = 0; i < SGBLK_NR_KNOBS; i++)
 		debugfs_create_file(sgblk_knob_name(i), 0600, d,
 				    &dev->knobs[i], &sgblk_knob_fops);
-	debugfs_create_file("map", 0600, d, dev, &sgblk_map_fops);
+	debugfs_create_file("map", 0600, d, dev, &sgblk_dbg_map_fops);
 	debugfs_create_file("dma", 0400, d, dev, &sgblk_dbg_dma_fops);
 	debugfs_create_file_unsafe("store_pages", 0400, d, dev,
 				   &sgblk_store_pages_fops);
@@ -275,39 +243,6 @@ void sgblk_debugfs_remove(struct sgblk_dev *dev)
 	debugfs_remove_recursive(dev->dbg);
 	dev->dbg = NULL;
 }
-
-#ifdef CONFIG_BLK_DEBUG_FS
-/**
- * sgblk_debugfs_show_rq - sgblk's part of a request in blk-mq's debugfs
- * @m: the busy (or dispatch, requeue_list) file being read
- * @rq: a request
- *
- * Where sgblk holds a request tells a lost one from a slow one: mapped,
- * dropped by fault injection (the timeout ends it), on a poll list (only
- * ->poll ends it), waiting for its completion timer, or retried for want
- * of mapping space, bounce buffers or store pages.
- */
-void sgblk_debugfs_show_rq(struct seq_file *m, struct request *rq)
-{
-	struct sgblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	u64 since = READ_ONCE(cmd->wait_since);
-
-	seq_printf(m, ", .sgblk={%s", cmd->owner == SGBLK_OWN_DEVICE ?
-		   "mapped" : "unmapped");
-	if (READ_ONCE(cmd->dropped))
-		seq_puts(m, ", dropped");
-	/* Started on a poll queue and not lost: on its list, or about to be. */
-	if (rq->mq_hctx->type == HCTX_TYPE_POLL && !READ_ONCE(cmd->dropped) &&
-	    blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT)
-		seq_puts(m, ", poll_list");
-	if (hrtimer_is_queued(&cmd->timer))
-		seq_puts(m, ", timer");
-	if (since)
-		seq_printf(m, ", waiting %llu ms",
-			   div_u64(ktime_get_ns() - since, NSEC_PER_MSEC));
-	seq_putc(m, '}');
-}
-#endif
 
 static int sgblk_dbg_presets_show(struct seq_file *m, void *unused)
 {

@@ -15,6 +15,8 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include "sgblk.h"
+#include "engine.h"
+#include "dma.h"
 
 /**
  * sgblk_dma_to_phys - translate one DMA address as the device's bus would

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Knobs and fault injection: which events fail.  Where a fault lands and
- * what it does is up to the caller (blk.c, dma.c); see fault.h.
+ * what it does is up to the caller (blk.c, map.c, bounce.c, engine.c); see fault.h.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>

@@ -19,14 +19,14 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
-#include "sgblk.h"
+#include "pci.h"
 
 /* Serialises claiming and releasing functions against remove. */
 static DEFINE_MUTEX(sgblk_pci_lock);
 
 static int sgblk_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	/* drvdata: the disk mapping through this function, NULL when free */
+	/* drvdata: the sgblk_pci_user mapping through it, NULL when free */
 	pci_set_drvdata(pdev, NULL);
 	pci_info(pdev, "bound to sgblk as a DMA device (no bus mastering)\n");
 	return 0;
@@ -36,26 +36,26 @@ static int sgblk_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
  * Only a hot unplug (or sysfs remove) gets here while a disk maps through
  * the function.  Its DMA ops are still there while this runs, and go right
  * after (the IOMMU core releases the device): the disk is stopped now, as
- * nvme-pci's remove stops its namespaces (sgblk_blk_stop()).  The claim
+ * nvme-pci's remove stops its namespaces (the disk's stop: sgblk_blk_stop()).  The claim
  * lock keeps the disk from going meanwhile: it releases the function only
  * through sgblk_pci_release().
  */
 static void sgblk_pci_remove(struct pci_dev *pdev)
 {
-	struct sgblk_dev *user;
+	struct sgblk_pci_user *user;
 
 	mutex_lock(&sgblk_pci_lock);
 	user = pci_get_drvdata(pdev);
 	if (user) {
 		pci_warn(pdev, "removed under sgblk%d: its I/O fails from now on\n",
 			 user->index);
-		sgblk_blk_stop(user);
+		user->stop(user);
 	}
 	mutex_unlock(&sgblk_pci_lock);
 }
 
 static struct pci_driver sgblk_pci_driver = {
-	.name = SGBLK_NAME,
+	.name = KBUILD_MODNAME,
 	.id_table = NULL,	/* driver_override only */
 	.probe = sgblk_pci_probe,
 	.remove = sgblk_pci_remove,
@@ -96,19 +96,20 @@ int sgblk_pci_check(const char *name)
 }
 
 /**
- * sgblk_pci_claim - take a PCI function bound to sgblk as @dev's DMA device
+ * sgblk_pci_claim - take a PCI function bound to sgblk as a disk's DMA device
  * @name: its name ("0000:00:03.0")
- * @dev: the disk that will map through it
+ * @me: the disk that will map through it: its stop() runs if the function
+ *	is removed while claimed
  *
  * Return: the function's struct device, with a reference, for
  * sgblk_pci_release(); ERR_PTR(-ENODEV) if no function of that name is
  * bound to sgblk, ERR_PTR(-EBUSY) if another disk maps through it,
  * ERR_PTR(-EIO) if it has no dma_parms; the reason is logged.
  */
-struct device *sgblk_pci_claim(const char *name, struct sgblk_dev *dev)
+struct device *sgblk_pci_claim(const char *name, struct sgblk_pci_user *me)
 {
 	struct pci_dev *pdev;
-	struct sgblk_dev *user;
+	struct sgblk_pci_user *user;
 	int ret = 0;
 
 	mutex_lock(&sgblk_pci_lock);
@@ -127,7 +128,7 @@ struct device *sgblk_pci_claim(const char *name, struct sgblk_dev *dev)
 		pci_err(pdev, "dma_dev: no dma_parms\n");
 		ret = -EIO;
 	} else {
-		pci_set_drvdata(pdev, dev);
+		pci_set_drvdata(pdev, me);
 	}
 	mutex_unlock(&sgblk_pci_lock);
 	if (ret) {

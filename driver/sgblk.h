@@ -9,56 +9,14 @@
 #include <linux/dmapool.h>
 #include <linux/platform_device.h>
 #include <linux/scatterlist.h>
+#include "conf.h"
 #include "store.h"
 #include "stats.h"
 #include "profile.h"
 #include "fault.h"
+#include "pci.h"
 
 #define SGBLK_NAME "sgblk"
-
-enum sgblk_backend {
-	SGBLK_BACKEND_MEMORY,
-	SGBLK_BACKEND_NULL,
-};
-
-enum sgblk_completion {
-	SGBLK_COMP_INLINE,
-	SGBLK_COMP_SOFTIRQ,
-	SGBLK_COMP_TIMER,
-};
-
-/*
- * How a request is DMA-mapped: blk_rq_map_sg() + dma_map_sg(), or the
- * block layer's DMA iterator (no scatterlist; kernels with
- * SGBLK_MAP_ITER_AVAILABLE).  Both feed the same planner.
- */
-enum sgblk_map {
-	SGBLK_MAP_SG,
-	SGBLK_MAP_ITER,
-};
-
-/* A PCI device name ("0000:00:03.0") and its NUL, with room to spare. */
-#define SGBLK_DMA_DEV_LEN	32
-
-/**
- * struct sgblk_conf - what a device is created with (module parameters or
- *	configfs attributes); fixed while the device is powered on, except
- *	profile and map, which debugfs changes with the queue frozen
- */
-struct sgblk_conf {
-	u64 capacity_mb;
-	enum sgblk_backend backend;
-	unsigned int bs;
-	unsigned int submit_queues;
-	unsigned int poll_queues;
-	unsigned int queue_depth;
-	enum sgblk_completion completion;
-	u64 completion_nsec;
-	struct sgblk_profile profile;
-	char dma_dev[SGBLK_DMA_DEV_LEN];
-	enum sgblk_map map;
-	unsigned int sgl_entries;
-};
 
 /* Who owns a request's data mapping (as the DMA-API debug code tracks). */
 enum sgblk_owner {
@@ -140,6 +98,8 @@ struct sgblk_pool {
  *	I/O path (configfs, debugfs): they never wait on a freeze
  * @dma_gone: the DMA device was removed (PCI hot-remove): every request
  *	fails, no mapping is made, the pool is gone
+ * @pci_user: what a PCI function it maps through knows of the disk: its
+ *	removal stops the disk (sgblk_blk_stop())
  * @tag_set: blk-mq tag set
  * @disk: the gendisk
  * @store: the memory backend's pages
@@ -174,6 +134,7 @@ struct sgblk_dev {
 	struct mutex profile_lock;	/* serialises profile changes */
 	spinlock_t conf_lock;		/* conf.profile, conf.map for readers */
 	bool dma_gone;
+	struct sgblk_pci_user pci_user;
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 	struct sgblk_store store;
@@ -200,105 +161,11 @@ struct sgblk_dev {
 	struct sgblk_knob knobs[SGBLK_NR_KNOBS];
 };
 
-/* main.c */
-int sgblk_conf_check(const struct sgblk_conf *conf);
-int sgblk_conf_from_params(struct sgblk_conf *conf);
-struct sgblk_dev *sgblk_dev_create(const struct sgblk_conf *conf);
-void sgblk_dev_destroy(struct sgblk_dev *dev);
-int sgblk_dev_find_devt(int index, const char *name, dev_t *devt);
-int sgblk_dev_check_bdev(struct block_device *bdev, int index, const char *name);
-
-/* blk.c */
-int sgblk_blk_alloc(struct sgblk_dev *dev);
-int sgblk_blk_add(struct sgblk_dev *dev);
-void sgblk_blk_free(struct sgblk_dev *dev);
-void sgblk_blk_destroy(struct sgblk_dev *dev);
-int sgblk_set_profile(struct sgblk_dev *dev, const struct sgblk_profile *p);
-int sgblk_set_map(struct sgblk_dev *dev, enum sgblk_map map);
-void sgblk_conf_read(struct sgblk_dev *dev, struct sgblk_profile *p,
-		     enum sgblk_map *map);
-void sgblk_blk_stop(struct sgblk_dev *dev);
-
 /* What a request waited for before it gave up (sgblk_wait_or_fail()). */
 enum sgblk_wait {
 	SGBLK_WAIT_MAP,
 	SGBLK_WAIT_POOL,
 	SGBLK_WAIT_STORE,
 };
-
-/* dma.c */
-struct device *sgblk_dma_dev(struct sgblk_dev *dev);
-int sgblk_map_parse(const char *s);
-const char *sgblk_map_str(enum sgblk_map map);
-int sgblk_map_check(enum sgblk_map map);
-int sgblk_dma_conf_dev(struct sgblk_conf *conf, const char *name);
-void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev);
-int sgblk_dma_init(struct sgblk_dev *dev);
-void sgblk_dma_exit(struct sgblk_dev *dev);
-struct sgblk_pool *sgblk_dma_pool_new(struct sgblk_dev *dev,
-				      const struct sgblk_profile *p);
-int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
-		      struct sgblk_pool *next);
-void sgblk_dma_commit(struct sgblk_dev *dev, const struct sgblk_profile *p,
-		      struct sgblk_pool *next);
-void sgblk_dma_abort(struct sgblk_dev *dev, struct sgblk_pool *next);
-void sgblk_dma_reap(struct sgblk_dev *dev);
-void sgblk_dma_stop(struct sgblk_dev *dev);
-void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l);
-blk_status_t sgblk_dma_map(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			   struct request *rq);
-void sgblk_dma_account(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-		       struct request *rq);
-blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-				struct request *rq, enum sgblk_wait what);
-void sgblk_dma_unmap(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-		     struct request *rq);
-
-/* bcache.c: per-CPU caches of bounce buffers */
-int sgblk_bcache_init(struct sgblk_dev *dev);
-void sgblk_bcache_exit(struct sgblk_dev *dev);
-unsigned int sgblk_bcache_size(const struct sgplan_profile *pl);
-void sgblk_bcache_drain(struct sgblk_dev *dev);
-unsigned int sgblk_bounce_get(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			      unsigned int want);
-unsigned int sgblk_bounce_put(struct sgblk_dev *dev, struct sgblk_cmd *cmd);
-
-/* pci.c: PCI functions bound to sgblk, as DMA devices */
-int sgblk_pci_init(void);
-void sgblk_pci_exit(void);
-int sgblk_pci_check(const char *name);
-struct device *sgblk_pci_claim(const char *name, struct sgblk_dev *dev);
-void sgblk_pci_release(struct device *d);
-
-/* engine.c */
-blk_status_t sgblk_engine_run(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
-			      struct request *rq);
-
-/* debugfs.c */
-void sgblk_debugfs_init(void);
-void sgblk_debugfs_exit(void);
-void sgblk_debugfs_add(struct sgblk_dev *dev);
-void sgblk_debugfs_remove(struct sgblk_dev *dev);
-#ifdef CONFIG_BLK_DEBUG_FS
-void sgblk_debugfs_show_rq(struct seq_file *m, struct request *rq);
-#endif
-
-/* configfs.c */
-int sgblk_configfs_init(void);
-void sgblk_configfs_exit(void);
-
-/* ctl.c: the misc control device and the bio builder */
-int sgblk_ctl_init(void);
-void sgblk_ctl_exit(void);
-
-/* main.c: backend and completion names, shared with configfs */
-int sgblk_backend_parse(const char *s);
-const char *sgblk_backend_str(enum sgblk_backend b);
-int sgblk_completion_parse(const char *s);
-const char *sgblk_completion_str(enum sgblk_completion c);
-
-/* biogen.c: the bio builder behind SGBLK_IOC_BIOGEN (sgblk_ioctl.h) */
-struct sgblk_biogen;
-int sgblk_biogen_run(struct sgblk_biogen *a);
 
 #endif /* SGBLK_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-CPU counters and histograms: the hot path only ever touches its own
- * CPU's copy; readers sum them.
+ * CPU's copy; readers sum them.  What each request is counted by is
+ * account.c's.
  */
 #include <linux/string.h>
 #include "stats.h"
