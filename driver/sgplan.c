@@ -377,9 +377,66 @@ static bool sgplan_plan_cut(const struct sgplan_profile *p,
 	return true;
 }
 
+/* The planning state of one request, before its first segment. */
+static inline void sgplan_state_init(struct sgplan_state *st,
+				     struct sgplan_cut *cut,
+				     const struct sgplan_profile *p,
+				     struct sgplan_desc *descs, u32 max_out)
+{
+	st->p = p;
+	st->descs = descs;
+	st->max_out = max_out;
+	st->stop = p->max_descs ? p->max_descs : max_out;
+	st->bshift = sgplan_log2(p->bounce_size);
+	st->off = 0;
+	sgplan_zero(&st->r);
+	/* field by field: an initializer makes clang -O0 call memset() */
+	cut->valid = false;
+	cut->seg = 0;
+	cut->off = 0;
+	sgplan_zero(&cut->r);
+}
+
+/* Bounce an open run of segments: @len bytes from @segs segments. */
+static inline void sgplan_run_close(struct sgplan_state *st, u32 len, u32 segs,
+				    u32 why)
+{
+	sgplan_bounce(st, len);
+	st->r.bounce_segs += segs;
+	st->r.why |= why;
+}
+
+/*
+ * Over the descriptor budget: everything planned before the cut stays as
+ * it was (the descriptors already written are kept) and the rest of the
+ * request, from the cut on, is bounced.  why gets the reasons the tail
+ * segments had on their own too, so that the mask stays the union of all
+ * reasons.  Return: 0, or -E2BIG when no cut fits the budget.
+ */
+static inline int sgplan_apply_cut(struct sgplan_state *st,
+				   const struct sgplan_cut *cut,
+				   const struct sgplan_seg *segs, u32 nsegs,
+				   u32 total)
+{
+	u32 i;
+
+	if (!cut->valid)
+		return -E2BIG;
+	st->r = cut->r;
+	st->off = cut->off;
+	st->r.why |= SGPLAN_WHY_DESCS;
+	st->r.bounce_segs += nsegs - cut->seg;
+	for (i = cut->seg; i < nsegs; i++)
+		st->r.why |= sgplan_seg_why(st->p, &segs[i], i == nsegs - 1);
+	sgplan_bounce(st, total - cut->off);
+	return 0;
+}
+
 /*
  * Everything the as-is and cut paths leave, out of line: its frame and
- * setup are what a request they serve would otherwise pay for.
+ * setup are what a request they serve would otherwise pay for.  Segments
+ * the device can take go direct; runs of those it cannot are bounced; a
+ * descriptor budget exceeded bounces the tail from the best cut point.
  */
 static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 				      const struct sgplan_seg *segs, u32 nsegs,
@@ -390,26 +447,13 @@ static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 	struct sgplan_cut cut;
 	u32 run_len = 0, run_segs = 0, run_why = 0;
 	bool plain = sgplan_plain(p);
-	u64 total = 0, amask;
+	u64 total = 0, amask = p->dma_align - 1;
 	u32 i;
 
 	/* only a descriptor budget needs the total (cut points) */
 	for (i = 0; p->max_descs && i < nsegs; i++)
 		total += segs[i].len;
-
-	st.p = p;
-	st.descs = descs;
-	st.max_out = max_out;
-	st.stop = p->max_descs ? p->max_descs : max_out;
-	st.bshift = sgplan_log2(p->bounce_size);
-	st.off = 0;
-	sgplan_zero(&st.r);
-	amask = p->dma_align - 1;
-	/* field by field: an initializer makes clang -O0 call memset() */
-	cut.valid = false;
-	cut.seg = 0;
-	cut.off = 0;
-	sgplan_zero(&cut.r);
+	sgplan_state_init(&st, &cut, p, descs, max_out);
 
 	for (i = 0; i < nsegs; i++) {
 		const struct sgplan_seg *s = &segs[i];
@@ -422,21 +466,15 @@ static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 			 * the next descriptor misaligned in the bounce
 			 * buffer, so the next segment rides along.
 			 */
-			if (run_len & amask) {
-				run_len += s->len;
-				run_segs++;
-				run_why |= why | SGPLAN_WHY_ALIGN;
-				continue;
-			}
+			if (run_len & amask)
+				why |= SGPLAN_WHY_ALIGN;
 			if (why) {
 				run_len += s->len;
 				run_segs++;
 				run_why |= why;
 				continue;
 			}
-			sgplan_bounce(&st, run_len);
-			st.r.bounce_segs += run_segs;
-			st.r.why |= run_why;
+			sgplan_run_close(&st, run_len, run_segs, run_why);
 			run_len = 0;
 		}
 		/* Every later cut point has at least this many descs */
@@ -453,29 +491,11 @@ static noinline int sgplan_plan_split(const struct sgplan_profile *p,
 		sgplan_direct(&st, s->addr, s->len);
 	}
 	/* the loop only breaks with no run open */
-	if (run_len) {
-		sgplan_bounce(&st, run_len);
-		st.r.bounce_segs += run_segs;
-		st.r.why |= run_why;
-	}
-
-	if (p->max_descs && st.r.ndescs > p->max_descs) {
-		if (!cut.valid)
-			return sgplan_fail(res, -E2BIG);
-		/*
-		 * Everything planned before the cut stays as it was; in
-		 * particular the descriptors already written are kept.
-		 * why gets the reasons the tail segments had on their own
-		 * too, so that the mask stays the union of all reasons.
-		 */
-		st.r = cut.r;
-		st.off = cut.off;
-		st.r.why |= SGPLAN_WHY_DESCS;
-		st.r.bounce_segs += nsegs - cut.seg;
-		for (i = cut.seg; i < nsegs; i++)
-			st.r.why |= sgplan_seg_why(p, &segs[i], i == nsegs - 1);
-		sgplan_bounce(&st, (u32)total - cut.off);
-	}
+	if (run_len)
+		sgplan_run_close(&st, run_len, run_segs, run_why);
+	if (p->max_descs && st.r.ndescs > p->max_descs &&
+	    sgplan_apply_cut(&st, &cut, segs, nsegs, (u32)total))
+		return sgplan_fail(res, -E2BIG);
 	if (st.r.ndescs > max_out)
 		return sgplan_fail(res, -ENOSPC);
 	*res = st.r;
