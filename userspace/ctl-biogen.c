@@ -132,7 +132,7 @@ struct biogen_opts {
 	struct sgblk_biogen a;
 	char disk[SGBLK_DISK_NAME_LEN];
 	const char *layout;		/* --iovec-layout */
-	const char *len_arg;		/* the last --len or --offset, as spelled */
+	const char *len_arg;		/* the last --len, as spelled */
 	struct faults f;
 	bool json;
 };
@@ -205,10 +205,10 @@ static int biogen_opt(struct biogen_opts *o, int c, char *arg)
 		return parse_source(arg, a);
 	case 'o':
 		return parse_op(arg, a);
-	case 'O':
 	case 'l':
 		o->len_arg = arg;
 		return biogen_num(a, biogen_options, c, arg);
+	case 'O':
 	case 'S':
 	case 'b':
 	case 'i':

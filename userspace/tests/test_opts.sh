@@ -61,6 +61,7 @@ bad "--inflight '4294967296'" "$ctl" biogen --inflight 4294967296
 expect 1 "open /dev/sgblk-ctl" "$ctl" biogen --len 1m --offset 0x10 --seed 18446744073709551615
 # The user-buffer length cap: the message names the value.
 bad "--len '2g'" "$ctl" biogen --source user --len 2g
+bad "--len '2g'" "$ctl" biogen --source user --len 2g --offset 0
 # Layouts and faults use the same numbers.
 bad "iovec layout ' 512@0'" "$ctl" biogen --source user --iovec-layout " 512@0"
 bad "iovec layout '512@ -1'" "$ctl" biogen --source user --iovec-layout "512@ -1"
