@@ -36,7 +36,7 @@
 /*
  * Test hook: sleep this many milliseconds (at most 10 s) between looking the
  * disk up and opening it, so that a test can remove the disk and give its
- * dev_t to another in that window (guest test 31-biogen-reuse).  0, the
+ * dev_t to another in that window (guest test 32-biogen-devt-reuse).  0, the
  * default, is off; the parameter is root-only (0600).
  */
 static unsigned int sgblk_biogen_open_delay_ms;
