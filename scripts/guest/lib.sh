@@ -130,7 +130,141 @@ workload_opts() {
 	64k) echo "--bs=64k --size=32M" ;;
 	1m) echo "--bs=1m --size=64M --iodepth=4" ;;
 	misaligned) echo "--bs=7k --mem_align=512 --size=14M" ;;
+	# not in WORKLOADS: 64 KiB 512 bytes off a page (test 24)
+	misaligned-64k) echo "--bs=64k --mem_align=512 --size=16M" ;;
 	esac
+}
+
+# presets: set PRESETS to the names of the driver's presets, in its order,
+# from debugfs sgblk/presets (there while the module is loaded).  The test
+# fails if the file is missing, lists no preset or has a line not in the
+# form 'name seg_boundary=N max_seg_size=N max_descs=N dma_align=N
+# dma_mask_bits=N'.  Not in a command substitution: fail must end the test.
+presets() {
+	_pf=$DBG/presets
+	[ -r "$_pf" ] || fail "no $_pf (is sgblk loaded?)"
+	_pbad=$(grep -v -E '^[A-Za-z0-9._-]+ seg_boundary=[0-9]+ max_seg_size=[0-9]+ max_descs=[0-9]+ dma_align=[0-9]+ dma_mask_bits=[0-9]+$' "$_pf")
+	[ -z "$_pbad" ] || fail "$_pf: not a preset line: $_pbad"
+	PRESETS=$(cut -d' ' -f1 "$_pf" | tr '\n' ' ')
+	PRESETS=${PRESETS% }
+	[ -n "$PRESETS" ] || fail "$_pf lists no preset"
+	note "presets: $PRESETS"
+}
+
+# expect_hist_totals WHAT HIST...: each of sgblk0's histograms HIST counts
+# every request exactly once (its buckets add up to the requests counter).
+expect_hist_totals() {
+	_hw=$1
+	shift
+	_hr=$(sgblk_stat requests)
+	for _h in "$@"; do
+		_ht=$(awk -v h="$_h" '$1 == h { s += $3 } END { print s + 0 }' "$DBG/sgblk0/hist")
+		[ "$_ht" = "$_hr" ] || fail "$_hw: histogram $_h totals $_ht, requests $_hr"
+	done
+}
+
+# verify_matrix [maps=PATHS] [workloads=NAMES] [div=N] [run=CMD] [stats=RE]
+#	[label=TEXT] [check=FUNCTION]: the fio verify matrix on sgblk0 of tests
+# 10, 18, 24 and 80.  For each mapping path of PATHS (set_map; without
+# maps=, the disk's own), each preset (presets), with the counters zeroed:
+# each workload of NAMES [$WORKLOADS] (workload_opts; div=N: an Nth of its
+# size), write-then-verify and randrw, run by CMD [fio_verify], which takes
+# fio_verify's arguments; then a note of the counters (those whose names
+# match the extended regular expression RE [all]), expect_clean, requests
+# above 0, and FUNCTION PATH PRESET, the test's own checks for that preset
+# (PATH is empty without maps=), which must return 0.  A failed run fails
+# the test, named by TEXT, path, preset, workload and direction.
+# VM_RUNS: the runs done.
+verify_matrix() {
+	_vm_maps="" _vm_wl=$WORKLOADS _vm_div=1 _vm_run=fio_verify _vm_stats=""
+	_vm_label="" _vm_check=""
+	for _vm_a in "$@"; do
+		case "$_vm_a" in
+		maps=*) _vm_maps=${_vm_a#*=} ;;
+		workloads=*) _vm_wl=${_vm_a#*=} ;;
+		div=*) _vm_div=${_vm_a#*=} ;;
+		run=*) _vm_run=${_vm_a#*=} ;;
+		stats=*) _vm_stats=${_vm_a#*=} ;;
+		label=*) _vm_label="${_vm_a#*=}: " ;;
+		check=*) _vm_check=${_vm_a#*=} ;;
+		*) fail "verify_matrix: unknown argument '$_vm_a'" ;;
+		esac
+	done
+	presets
+	VM_RUNS=0
+	for _vm_m in ${_vm_maps:--}; do
+		[ "$_vm_m" = - ] && _vm_m=""
+		[ -z "$_vm_m" ] || set_map "$_vm_m"
+		for _vm_p in $PRESETS; do
+			set_profile "$_vm_p"
+			echo 0 >"$DBG/sgblk0/stats"
+			for _vm_w in $_vm_wl; do
+				_vm_o=$(workload_opts "$_vm_w")
+				[ -n "$_vm_o" ] || fail "verify_matrix: no workload '$_vm_w'"
+				if [ "$_vm_div" != 1 ]; then
+					# the size is whole MiB: an Nth of it in KiB
+					_vm_mb=${_vm_o##*--size=}
+					_vm_mb=${_vm_mb%%M*}
+					case "$_vm_mb" in
+					'' | *[!0-9]*) fail "verify_matrix: workload $_vm_w: no size in MiB in '$_vm_o'" ;;
+					esac
+					_vm_o="$_vm_o --size=$((_vm_mb * 1024 / _vm_div))k"
+				fi
+				for _vm_rw in write randrw; do
+					# shellcheck disable=SC2086 # CMD and the options are word lists
+					$_vm_run /dev/sgblk0 --rw="$_vm_rw" $_vm_o ||
+						fail "$_vm_label${_vm_m:+map=$_vm_m, }profile $_vm_p, workload $_vm_w, $_vm_rw: verify failed"
+					VM_RUNS=$((VM_RUNS + 1))
+				done
+			done
+			if [ -n "$_vm_stats" ]; then
+				_vm_s=$(grep -E "^($_vm_stats) " "$DBG/sgblk0/stats")
+			else
+				_vm_s=$(cat "$DBG/sgblk0/stats")
+			fi
+			note "${_vm_m:+$_vm_m }$_vm_p: $(echo "$_vm_s" | tr '\n' ' ')"
+			expect_clean sgblk0
+			expect_stat requests -gt 0
+			[ -z "$_vm_check" ] || "$_vm_check" "$_vm_m" "$_vm_p" ||
+				fail "verify_matrix: $_vm_check '$_vm_m' $_vm_p returned non-zero"
+		done
+	done
+}
+
+# flip_under_verify WHAT FILE "VALUES" "DISKS" SECS MIN CMD [ARGS...]: a
+# writer in the background writes VALUES in turn, one every SECS seconds,
+# to the debugfs FILE of each of DISKS while CMD ARGS runs (a verify: it
+# returns its status and must not fail the test itself, or the writer runs
+# on); then the writer is stopped.  The test fails, named by WHAT, if CMD
+# failed, a write was refused, or fewer than MIN values were written.
+# FLIPS: the values written (each to every disk).
+flip_under_verify() {
+	_fw=$1 _ff=$2 _fv=$3 _fd=$4 _fs=$5 _fm=$6
+	shift 6
+	rm -f /tmp/flip.stop /tmp/flip.err /tmp/flip.count
+	(
+		i=0
+		while [ ! -e /tmp/flip.stop ]; do
+			for v in $_fv; do
+				for d in $_fd; do
+					echo "$v" >"$DBG/$d/$_ff" ||
+						echo "$_fw: writing $v to $d's $_ff failed" >>/tmp/flip.err
+				done
+				i=$((i + 1))
+				sleep "$_fs"
+			done
+		done
+		echo "$i" >/tmp/flip.count
+	) &
+	_fp=$!
+	"$@"
+	_frc=$?
+	touch /tmp/flip.stop
+	wait $_fp
+	[ $_frc -eq 0 ] || fail "$_fw: verify failed while $_ff flipped (exit $_frc)"
+	[ -s /tmp/flip.err ] && fail "$(cat /tmp/flip.err)"
+	FLIPS=$(cat /tmp/flip.count)
+	[ "$FLIPS" -ge "$_fm" ] || fail "$_fw: only $FLIPS $_ff switches happened, at least $_fm expected"
 }
 
 # as_user CMD: run a shell command as the unprivileged user sgtest (uid

@@ -4,21 +4,9 @@
 # violation happened.
 . /sgblk/guest/lib.sh
 
-sgblk_load capacity_mb=128
-for p in none page boundary-1k align-4k dma28 desc-4; do
-	set_profile "$p"
-	echo 0 >"$DBG/sgblk0/stats"
-	for w in $WORKLOADS; do
-		for rw in write randrw; do
-			# shellcheck disable=SC2046
-			fio_verify /dev/sgblk0 --rw="$rw" $(workload_opts "$w") ||
-				fail "profile $p, workload $w, $rw: verify failed"
-		done
-	done
-	note "$p: $(tr '\n' ' ' <"$DBG/sgblk0/stats")"
-	expect_clean
-	expect_stat requests -gt 0
-	case "$p" in
+# check_profile MAP PRESET: what each preset must have done.
+check_profile() {
+	case "$2" in
 	none|page)
 		expect_stat splits_boundary -eq 0
 		expect_stat splits_maxseg -eq 0
@@ -39,13 +27,12 @@ for p in none page boundary-1k align-4k dma28 desc-4; do
 		expect_stat bounce_segs -gt 0 ;;
 	esac
 	# Each histogram counts every request exactly once.
-	req=$(sgblk_stat requests)
-	for h in sg_elems_per_request min_segment_bytes descs_per_request \
-		bounce_bytes_per_request; do
-		tot=$(awk -v h="$h" '$1 == h { s += $3 } END { print s + 0 }' "$DBG/sgblk0/hist")
-		[ "$tot" = "$req" ] || fail "$p: histogram $h totals $tot, requests $req"
-	done
-done
+	expect_hist_totals "$2" sg_elems_per_request min_segment_bytes \
+		descs_per_request bounce_bytes_per_request
+}
+
+sgblk_load capacity_mb=128
+verify_matrix check=check_profile
 
 # The lowest mask a profile takes: user pages sit above 16 MiB (ZONE_DMA is
 # kept for GFP_DMA), so every request bounces, from a pool below 16 MiB.

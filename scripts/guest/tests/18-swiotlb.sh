@@ -64,36 +64,23 @@ note "swiotlb peak during the probe: $peak slots"
 sgblk_unload
 expect_tlb_base "after the probe"
 
+# check_swiotlb MAP PRESET: splits where due, and no swiotlb slot kept.
+check_swiotlb() {
+	note "$1 $2: swiotlb used $(tlb_used)"
+	# Swiotlb slots are 2 KiB aligned; a 4 KiB element still crosses 1 KiB.
+	if [ "$2" = boundary-1k ]; then
+		expect_stat splits_boundary -gt 0
+	fi
+	expect_tlb_base "after map=$1, profile $2"
+}
+
 sgblk_load capacity_mb=128
-runs=0
-# Both mapping paths where the kernel has both (map=iter: 7.x).
-for m in $(map_paths); do
-	set_map "$m"
-	for p in none page boundary-1k align-4k dma28 desc-4; do
-		set_profile "$p"
-		echo 0 >"$DBG/sgblk0/stats"
-		for w in $WORKLOADS; do
-			# Half of test 10's sizes keeps this boot near 1.5 minutes.
-			opts=$(workload_opts "$w")
-			mb=${opts##*--size=}
-			mb=${mb%%M*}
-			for rw in write randrw; do
-				# shellcheck disable=SC2086
-				fio_bounded 120 /dev/sgblk0 --rw=$rw $opts --size=$((mb / 2))M ||
-					fail "map=$m, profile $p, workload $w, $rw: verify failed or stuck"
-				runs=$((runs + 1))
-			done
-		done
-		note "$m $p: $(grep -E '^(requests|requeues|splits_boundary|bounce_segs) ' \
-			"$DBG/sgblk0/stats" | tr '\n' ' ')swiotlb used $(tlb_used)"
-		expect_clean
-		expect_stat requests -gt 0
-		# Swiotlb slots are 2 KiB aligned; a 4 KiB element still crosses 1 KiB.
-		[ "$p" = boundary-1k ] && expect_stat splits_boundary -gt 0
-		expect_tlb_base "after map=$m, profile $p"
-	done
-done
-note "swiotlb verify matrix: $runs runs ($(map_paths | tr ' ' +)), 0 failures"
+# Both mapping paths where the kernel has both (map=iter: 7.x); half of
+# test 10's sizes keeps this boot near 1.5 minutes; a run that never ends
+# fails after 120 s.
+verify_matrix maps="$(map_paths)" div=2 run="fio_bounded 120" \
+	stats='requests|requeues|splits_boundary|bounce_segs' check=check_swiotlb
+note "swiotlb verify matrix: $VM_RUNS runs ($(map_paths | tr ' ' +)), 0 failures"
 sgblk_unload
 expect_tlb_base "after unload"
 full=$(dmesg | tail -n +$((klog + 1)) | grep 'swiotlb buffer is full')

@@ -11,31 +11,12 @@ total=0 runs=0
 for p in boundary-1k align-4k; do
 	set_profile "$p"
 	echo 0 >"$DBG/sgblk0/stats"
-	rm -f /tmp/flip.stop /tmp/flip.err /tmp/flip.count
-	(
-		i=0
-		while [ ! -e /tmp/flip.stop ]; do
-			for m in iter sg; do
-				echo "$m" >"$DBG/sgblk0/map" || echo "switch to $m failed" >>/tmp/flip.err
-				i=$((i + 1))
-				sleep 0.1
-			done
-		done
-		echo "$i" >/tmp/flip.count
-	) &
-	flipper=$!
 	# shellcheck disable=SC2046
-	fio_verify /dev/sgblk0 --rw=randrw $(workload_opts misaligned) --size=64M
-	rc=$?
-	touch /tmp/flip.stop
-	wait $flipper
+	flip_under_verify "$p" map "iter sg" sgblk0 0.1 10 \
+		fio_verify /dev/sgblk0 --rw=randrw $(workload_opts misaligned) --size=64M
 	runs=$((runs + 1))
-	[ $rc -eq 0 ] || fail "$p: fio verify failed while the map path switched"
-	[ -s /tmp/flip.err ] && fail "$(cat /tmp/flip.err)"
-	n=$(cat /tmp/flip.count)
-	[ "$n" -ge 10 ] || fail "$p: only $n switches happened"
-	total=$((total + n))
-	note "$p: $n switches; $(grep -E '^(requests|splits_boundary|bounce_segs|dma_maps|dma_unmaps) ' \
+	total=$((total + FLIPS))
+	note "$p: $FLIPS switches; $(grep -E '^(requests|splits_boundary|bounce_segs|dma_maps|dma_unmaps) ' \
 		"$DBG/sgblk0/stats" | tr '\n' ' ')"
 	expect_clean
 	o=$(sed -n 's/^maps_outstanding: //p' "$DBG/sgblk0/dma")

@@ -86,7 +86,8 @@ note "plugged: 256 bios became $(sgblk_stat requests) requests"
 
 # 3. Every profile, every layout, both directions, checked end to end.
 LAYOUTS="contig $SUBPAGE scatter $ODD tiny"
-for p in none page boundary-1k align-4k dma28 desc-4; do
+presets
+for p in $PRESETS; do
 	set_profile "$p"
 	reset_stats
 	seed=1

@@ -8,7 +8,6 @@
 
 CFS=/sys/kernel/config/sgblk
 N=${SGBLK_LC_DEVICES:-100}
-PROFILES="none page boundary-1k align-4k dma28 desc-4"
 
 # count GLOB: how many paths match
 count() {
@@ -27,6 +26,7 @@ leftovers() {
 ZERO="dev=0 block=0 debugfs=0 platform=0 configfs=0"
 
 insmod "$SGBLK_KO" nr_devices=0 capacity_mb=4 queue_depth=8 || fail "insmod"
+presets
 cpus=$(awk -F- '{ print ($2 == "" ? $1 : $2) + 1 }' /sys/devices/system/cpu/possible)
 [ "$(leftovers)" = "$ZERO" ] || fail "not clean at start: $(leftovers)"
 t0=$(cut -d' ' -f1 /proc/uptime)
@@ -47,8 +47,8 @@ while [ $i -lt "$N" ]; do
 	shift $((i % 3))
 	comp=$1
 	# shellcheck disable=SC2086 # a word list
-	set -- $PROFILES
-	shift $((i % 6))
+	set -- $PRESETS
+	shift $((i % $#))
 	prof=$1
 	# Memory below 256 MiB is scarce (1 MiB per dma28 device, at worst
 	# all from ZONE_DMA's 16 MiB): a handful here, exhaustion is tested

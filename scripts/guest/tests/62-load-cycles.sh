@@ -10,7 +10,6 @@
 
 CFS=/sys/kernel/config/sgblk
 N=${SGBLK_LOAD_CYCLES:-100}
-PROFILES="none page boundary-1k align-4k dma28 desc-4"
 COMPLETIONS="inline softirq timer"
 
 uptime() {
@@ -37,6 +36,10 @@ get() {
 	awk -v k="$2" '$1 == k { print $2 }' "$1"
 }
 
+# The presets the cycles go through, from a load without disks before them.
+insmod "$SGBLK_KO" nr_devices=0 || fail "insmod to read the presets"
+presets
+rmmod sgblk || fail "rmmod after reading the presets"
 dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2>/dev/null
 want=$(md5sum </tmp/pat)
 ios=0 verifies=0 cfsdisks=0
@@ -45,8 +48,8 @@ cycle() {
 	nr=1
 	[ $((i % 10)) = 4 ] && nr=3
 	# shellcheck disable=SC2086 # a word list
-	set -- $PROFILES
-	shift $((i % 6))
+	set -- $PRESETS
+	shift $((i % $#))
 	prof=$1
 	# shellcheck disable=SC2086 # a word list
 	set -- $COMPLETIONS

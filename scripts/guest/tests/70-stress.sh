@@ -14,7 +14,6 @@
 
 secs=${SGBLK_STRESS_SECS:-120}
 CFS=/sys/kernel/config/sgblk
-PRESETS="none page boundary-1k align-4k dma28 desc-4"
 
 # rnd N: a random number in 0..N-1.
 rnd() {
@@ -87,6 +86,7 @@ rm -f /tmp/stress.*
 huge_pages_for_1m 70-stress
 pins0=$(pins_held)
 sgblk_load capacity_mb=64
+presets
 disks="sgblk0 $(cfs_dev soft completion=softirq submit_queues=2)"
 disks="$disks $(cfs_dev timer completion=timer completion_nsec=50000 poll_queues=1)"
 faulty=$(cfs_dev faulty)

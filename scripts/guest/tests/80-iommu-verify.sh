@@ -15,36 +15,14 @@ iommu_disk_load 64
 mode=$(iommu_mode)
 note "$(tr '\n' ' ' <"$DBG/sgblk0/dma")"
 
-# Test 10's workloads at an eighth of the size: three boots run this.
-small_opts() {
-	case "$1" in
-	4k) echo "--bs=4k --size=2M" ;;
-	64k) echo "--bs=64k --size=4M" ;;
-	1m) echo "--bs=1m --size=8M --iodepth=4" ;;
-	misaligned) echo "--bs=7k --mem_align=512 --size=1792k" ;;
-	esac
+# check_unmapped MAP PRESET: no mapping outstanding after the preset.
+check_unmapped() {
+	expect_no_maps "map=$1, profile $2"
 }
 
-runs=0
-for m in $(map_paths); do
-	set_map "$m"
-	for p in none page boundary-1k align-4k dma28 desc-4; do
-		set_profile "$p"
-		echo 0 >"$DBG/sgblk0/stats"
-		for w in $WORKLOADS; do
-			for rw in write randrw; do
-				# shellcheck disable=SC2046
-				fio_verify /dev/sgblk0 --rw="$rw" $(small_opts "$w") ||
-					fail "$mode, map=$m: profile $p, workload $w, $rw: verify failed"
-				runs=$((runs + 1))
-			done
-		done
-		note "$m $p: $(grep -E '^(requests|sg_elems|dma_merged|descs|splits_boundary|bounce_segs) ' \
-			"$DBG/sgblk0/stats" | tr '\n' ' ')"
-		expect_clean
-		expect_stat requests -gt 0
-		expect_no_maps "map=$m, profile $p"
-	done
-done
-note "verify matrix ($mode, map $(map_paths | tr ' ' +)): $runs runs, 0 failures"
+# Test 10's workloads at an eighth of the size: three boots run this.
+verify_matrix label="$mode" maps="$(map_paths)" div=8 \
+	stats='requests|sg_elems|dma_merged|descs|splits_boundary|bounce_segs' \
+	check=check_unmapped
+note "verify matrix ($mode, map $(map_paths | tr ' ' +)): $VM_RUNS runs, 0 failures"
 sgblk_unload
