@@ -31,47 +31,83 @@ module_param_named(fail_init_at, sgblk_fail_init_at, uint, 0444);
 MODULE_PARM_DESC(fail_init_at,
 		 "Test hook: module init fails (-ENOMEM) at step N: 1..nr_devices the Nth device, nr_devices+1 the control device (default 0: never)");
 
-static int __init sgblk_init(void)
+/* The configuration the module parameters give every device they make. */
+static int sgblk_param_conf(struct sgblk_conf *conf)
 {
-	struct sgblk_conf conf = { };
+	int ret = sgblk_conf_from_params(conf);
+
+	if (ret)
+		return ret;
+	if (conf->dma_dev[0] && sgblk_nr_devices > 1) {
+		pr_err("dma_dev %s: a PCI function serves one disk, not nr_devices=%u\n",
+		       conf->dma_dev, sgblk_nr_devices);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Free the first @n devices of @devs, never added, and the array. */
+static void sgblk_param_devs_free(struct sgblk_dev **devs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		sgblk_dev_put_unadded(devs[i]);
+	kfree(devs);
+}
+
+/*
+ * Allocate the nr_devices devices the module parameters ask for, their
+ * disks not yet added (fail_init_at may fail the Nth).
+ * Return: the array, or an ERR_PTR with nothing left allocated.
+ */
+static struct sgblk_dev **sgblk_param_devs(const struct sgblk_conf *conf)
+{
 	struct sgblk_dev **devs;
-	unsigned int i, n = 0;
+	unsigned int n;
 	int ret;
 
-	if (sgblk_nr_devices > SGBLK_MAX_PARAM_DEVICES) {
-		pr_err("nr_devices %u: at most %u\n", sgblk_nr_devices,
-		       SGBLK_MAX_PARAM_DEVICES);
+	devs = kcalloc(max(sgblk_nr_devices, 1U), sizeof(*devs), GFP_KERNEL);
+	if (!devs)
+		return ERR_PTR(-ENOMEM);
+	for (n = 0; n < sgblk_nr_devices; n++) {
+		devs[n] = sgblk_fail_init_at == n + 1 ? ERR_PTR(-ENOMEM) :
+			  sgblk_dev_alloc(conf);
+		if (IS_ERR(devs[n])) {
+			ret = PTR_ERR(devs[n]);
+			pr_err("creating device %u of %u failed: %d\n", n + 1,
+			       sgblk_nr_devices, ret);
+			sgblk_param_devs_free(devs, n);
+			return ERR_PTR(ret);
+		}
+	}
+	return devs;
+}
+
+static int __init sgblk_init(void)
+{
+	unsigned int n = sgblk_nr_devices;
+	struct sgblk_conf conf = { };
+	struct sgblk_dev **devs;
+	int ret;
+
+	if (n > SGBLK_MAX_PARAM_DEVICES) {
+		pr_err("nr_devices %u: at most %u\n", n, SGBLK_MAX_PARAM_DEVICES);
 		return -EINVAL;
 	}
 	/* Functions whose driver_override says sgblk bind here, before dma_dev is looked up. */
 	ret = sgblk_pci_init();
 	if (ret)
 		return ret;
-	ret = sgblk_conf_from_params(&conf);
+	ret = sgblk_param_conf(&conf);
 	if (ret)
 		goto err_pci;
-	if (conf.dma_dev[0] && sgblk_nr_devices > 1) {
-		pr_err("dma_dev %s: a PCI function serves one disk, not nr_devices=%u\n",
-		       conf.dma_dev, sgblk_nr_devices);
-		ret = -EINVAL;
-		goto err_pci;
-	}
-	devs = kcalloc(max(sgblk_nr_devices, 1U), sizeof(*devs), GFP_KERNEL);
-	if (!devs) {
-		ret = -ENOMEM;
-		goto err_pci;
-	}
 	sgblk_debugfs_init();
 	/* Everything that can fail comes before the first add_disk(). */
-	for (n = 0; n < sgblk_nr_devices; n++) {
-		devs[n] = sgblk_fail_init_at == n + 1 ? ERR_PTR(-ENOMEM) :
-			  sgblk_dev_alloc(&conf);
-		if (IS_ERR(devs[n])) {
-			ret = PTR_ERR(devs[n]);
-			pr_err("creating device %u of %u failed: %d\n", n + 1,
-			       sgblk_nr_devices, ret);
-			goto err_devs;
-		}
+	devs = sgblk_param_devs(&conf);
+	if (IS_ERR(devs)) {
+		ret = PTR_ERR(devs);
+		goto err_debugfs;
 	}
 	ret = sgblk_configfs_init();
 	if (ret)
@@ -89,14 +125,13 @@ static int __init sgblk_init(void)
 	return 0;
 
 err_ctl:
-	n = 0;
+	n = 0;		/* sgblk_dev_add_all() freed them */
 	sgblk_ctl_exit();
 err_configfs:
 	sgblk_configfs_exit();
 err_devs:
-	for (i = 0; i < n; i++)
-		sgblk_dev_put_unadded(devs[i]);
-	kfree(devs);
+	sgblk_param_devs_free(devs, n);
+err_debugfs:
 	sgblk_debugfs_exit();
 err_pci:
 	sgblk_pci_exit();
