@@ -10,19 +10,6 @@
 #include "sgblk.h"
 #include "account.h"
 
-/* A read or write the device took: what every request is counted by. */
-void sgblk_account_rq(struct sgblk_dev *dev, struct request *rq)
-{
-	sgblk_stat_inc(dev, requests);
-	if (rq_data_dir(rq) == WRITE) {
-		sgblk_stat_inc(dev, writes);
-		sgblk_stat_add(dev, bytes_written, blk_rq_bytes(rq));
-	} else {
-		sgblk_stat_inc(dev, reads);
-		sgblk_stat_add(dev, bytes_read, blk_rq_bytes(rq));
-	}
-}
-
 /* Annotate the block trace with the driver's own decisions (blkparse "m"). */
 static void sgblk_trace_plan(struct request *rq, const struct sgplan_result *r)
 {

@@ -80,8 +80,8 @@ static void sgblk_flush_dcache(const struct bio_vec *bv)
  * Both mapping paths copy this way: map=iter has no scatterlist, and the
  * request's bio_vecs are the bytes a scatterlist would describe.
  */
-static void sgblk_rq_copy(struct sgblk_rq_cur *c, void *buf, u32 len, u32 off,
-			  bool to_buf)
+static __always_inline void sgblk_rq_copy(struct sgblk_rq_cur *c, void *buf,
+					  u32 len, u32 off, bool to_buf)
 {
 	if (off < c->pos)
 		sgblk_rq_cur_init(c, c->rq);
@@ -180,6 +180,34 @@ int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 	return -ENOMEM;
 }
 
+/*
+ * The walk over a request's bounce descriptors, for one direction: always
+ * inlined with a constant @to_device, so each direction's copy is built
+ * without a test per segment.
+ */
+static __always_inline void sgblk_bounce_walk(struct sgblk_dev *dev,
+					      struct sgblk_cmd *cmd,
+					      struct request *rq,
+					      const bool to_device)
+{
+	struct sgblk_rq_cur c;
+	unsigned int i;
+
+	sgblk_rq_cur_init(&c, rq);
+	for (i = 0; i < cmd->plan.ndescs; i++) {
+		const struct sgplan_desc *ds = &cmd->descs[i];
+		void *va = cmd->bounce_va[i];
+
+		if (!va)
+			continue;
+		if (to_device)
+			sgblk_rq_copy(&c, va, ds->len, ds->req_off, true);
+		sgblk_bounce_corrupt(dev, va, ds->len, to_device);
+		if (!to_device)
+			sgblk_rq_copy(&c, va, ds->len, ds->req_off, false);
+	}
+}
+
 /**
  * sgblk_bounce_copy - move a request's bounced bytes between its pages and
  *	its bounce buffers
@@ -199,20 +227,8 @@ int sgblk_bounce_alloc(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
 void sgblk_bounce_copy(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		       struct request *rq, bool to_device)
 {
-	struct sgblk_rq_cur c;
-	unsigned int i;
-
-	sgblk_rq_cur_init(&c, rq);
-	for (i = 0; i < cmd->plan.ndescs; i++) {
-		const struct sgplan_desc *ds = &cmd->descs[i];
-		void *va = cmd->bounce_va[i];
-
-		if (!va)
-			continue;
-		if (to_device)
-			sgblk_rq_copy(&c, va, ds->len, ds->req_off, true);
-		sgblk_bounce_corrupt(dev, va, ds->len, to_device);
-		if (!to_device)
-			sgblk_rq_copy(&c, va, ds->len, ds->req_off, false);
-	}
+	if (to_device)
+		sgblk_bounce_walk(dev, cmd, rq, true);
+	else
+		sgblk_bounce_walk(dev, cmd, rq, false);
 }

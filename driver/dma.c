@@ -33,12 +33,6 @@
 /* Bounce buffers kept warm in the pool after a profile change. */
 #define SGBLK_POOL_PREWARM	32
 
-/* The device every mapping of @dev is made for. */
-struct device *sgblk_dma_dev(struct sgblk_dev *dev)
-{
-	return dev->dmadev;
-}
-
 /* The disk's DMA device: the PCI function named in its conf, or its own. */
 static int sgblk_dma_dev_get(struct sgblk_dev *dev)
 {

@@ -2,14 +2,16 @@
 #ifndef SGBLK_DMA_H
 #define SGBLK_DMA_H
 
-#include "profile.h"
+#include "sgblk.h"
 
-struct device;
 struct seq_file;
-struct sgblk_dev;
-struct sgblk_pool;
 
-struct device *sgblk_dma_dev(struct sgblk_dev *dev);
+/* The device every mapping of @dev is made for (on every request: inline). */
+static inline struct device *sgblk_dma_dev(struct sgblk_dev *dev)
+{
+	return dev->dmadev;
+}
+
 int sgblk_dma_init(struct sgblk_dev *dev);
 void sgblk_dma_exit(struct sgblk_dev *dev);
 void sgblk_dma_stop(struct sgblk_dev *dev);
