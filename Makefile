@@ -48,9 +48,11 @@ IKVER := $(if $(KVER),$(KVER),$(shell uname -r))
 DKMS_SRC := $(BUILD)/dkms/sgblk-$(VERSION)
 # Kbuild signs at modules_install when the kernel's config says so; Debian's
 # kernels do not ship their key, so sign only when the key is at hand.
-IKBUILD := /lib/modules/$(IKVER)/build
-SIGKEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
-NOSIGN := $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
+# The headers: those scripts/setup unpacked under build/ for a guest kernel,
+# else the installed ones.
+IKBUILD = $(or $(shell scripts/lib/kernels build $(IKVER) 2>/dev/null),/lib/modules/$(IKVER)/build)
+SIGKEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
+NOSIGN = $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
 .PHONY: all modules tools test test-fleet bench bench-biogen bench-dma profile check clean setup-if-needed trace \
 	install dkms-src dkms-install dkms-remove stress test-debug test-full
@@ -163,10 +165,11 @@ dkms-remove:
 	dkms remove -m sgblk -v $(VERSION) --all
 	rm -rf /usr/src/sgblk-$(VERSION)
 
-# The trixie build root (scripts/setup) holds the newest guest kernels: kept.
+# The guest kernels scripts/setup unpacked (build/bookworm-kernels and the
+# trixie build root, which holds the newest): kept.
 # Nothing is removed while anything is mounted under build/ (rm -rf would
 # empty it: a bind of /dev, say), and rm never leaves build/'s file system.
 clean:
 	scripts/lib/mounts check $(BUILD)
-	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' -exec rm -rf --one-file-system {} + 2>/dev/null || true
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' ! -name 'bookworm-kernels' -exec rm -rf --one-file-system {} + 2>/dev/null || true
 	$(MAKE) -s -C userspace clean
