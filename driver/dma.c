@@ -444,7 +444,9 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
  * coherent_mask (bits), pool_mask (bits: the mask the bounce pool was filled
  * under, 0 when there is none), pool_foreign_frees (pools destroyed under
  * a coherent mask that does not cover theirs: must stay 0), maps_outstanding
- * (mappings made minus ended since the last stats reset), sample (the
+ * (mappings made minus ended since the last stats reset), pool_bytes_in_use
+ * (bounce buffer bytes requests hold now, as the pool's cap counts them; a
+ * CPU's cached buffers are not held), sample (the
  * engine's first translation: "DMA -> physical", or "none" before it made
  * one).
  */
@@ -464,6 +466,8 @@ void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 	seq_printf(m, "maps_outstanding: %lld\n",
 		   (s64)(sgblk_stats_read(dev->stats, SGBLK_STAT_dma_maps) -
 			 sgblk_stats_read(dev->stats, SGBLK_STAT_dma_unmaps)));
+	seq_printf(m, "pool_bytes_in_use: %ld\n",
+		   atomic_long_read(&dev->pool_bytes));
 	if (atomic_read_acquire(&dev->sample.state) == 2)
 		seq_printf(m, "sample: %pad -> %pa\n", &dev->sample.dma,
 			   &dev->sample.phys);

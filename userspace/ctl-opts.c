@@ -145,26 +145,51 @@ bool parse_disk(const char *s, int32_t *index, char *name)
 	return true;
 }
 
-/* Common "[--disk D] [--json] [ARGS...]" parsing. */
-int parse_dbg_opts(int argc, char **argv, char *disk, bool *json)
+/*
+ * Common "[--disk D] [--json] [--interval SEC [--count N]] [ARGS...]"
+ * parsing; the command judges whether --interval applies to it.
+ */
+int parse_dbg_opts(int argc, char **argv, struct dbg_opts *o)
 {
 	static const struct option opts[] = {
 		{ "disk", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
+	bool count_given = false;
+	uint64_t n;
 	int32_t idx;
+	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (!parse_disk(optarg, &idx, disk))
+			if (!parse_disk(optarg, &idx, o->disk))
 				return usage_fail("bad --disk '%s'", optarg);
+			o->disk_given = true;
 			break;
 		case 'j':
-			*json = true;
+			o->json = true;
+			break;
+		case 'i':
+			errno = 0;
+			o->interval = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    isspace((unsigned char)*optarg) || !(o->interval >= 0.01) ||
+			    o->interval > 3600)
+				return usage_fail("--interval '%s': seconds from 0.01 to 3600",
+						  optarg);
+			break;
+		case 'c':
+			if (!parse_size(optarg, &n) || !n)
+				return usage_fail("--count '%s': a whole number of reports, 1 or more",
+						  optarg);
+			o->count = n;
+			count_given = true;
 			break;
 		case 'h':
 			return CMD_HELP;
@@ -172,5 +197,7 @@ int parse_dbg_opts(int argc, char **argv, char *disk, bool *json)
 			return usage_fail("bad option");
 		}
 	}
+	if (count_given && !o->interval)
+		return usage_fail("--count goes with --interval");
 	return 0;
 }

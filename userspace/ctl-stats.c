@@ -91,10 +91,11 @@ static FILE *dbg_report(const char *disk, const char *file, const char *title,
 	return f;
 }
 
-/* A debugfs command: its disk, --json, and the words after the options. */
+/* A debugfs command: its options and the words after them. */
 struct dbg_cmd {
-	char disk[SGBLK_DISK_NAME_LEN];
+	const char *disk;
 	bool json;
+	const struct dbg_opts *o;
 	int argc;
 	char **argv;
 };
@@ -108,6 +109,12 @@ static int cmd_stats(const struct dbg_cmd *c)
 	FILE *f;
 	int ret;
 
+	if (c->o->interval) {
+		if (c->argc)
+			return usage_fail("stats: --interval takes no '%s'", c->argv[0]);
+		return stats_watch(dbg_root(), c->o->disk_given ? disk : NULL,
+				   c->o->interval, c->o->count, json);
+	}
 	if (c->argc) {
 		if (c->argc != 1 ||
 		    (strcmp(c->argv[0], "reset") != 0 && strcmp(c->argv[0], "0") != 0))
@@ -306,15 +313,22 @@ static int cmd_profile(const struct dbg_cmd *c)
 	return first ? EXIT_SYS : 0;
 }
 
-/* stats, hist, profile: "[--disk D] [--json] [ARGS...]", parsed once here. */
+/*
+ * stats, hist, profile: "[--disk D] [--json] [ARGS...]" (stats also takes
+ * --interval and --count), parsed once here.
+ */
 int cmd_debugfs(const char *cmd, int argc, char **argv)
 {
-	struct dbg_cmd c = { .disk = "sgblk0" };
+	struct dbg_opts o = { .disk = "sgblk0" };
+	struct dbg_cmd c = { .disk = o.disk, .o = &o };
 	int ret;
 
-	ret = parse_dbg_opts(argc, argv, c.disk, &c.json);
+	ret = parse_dbg_opts(argc, argv, &o);
 	if (ret)
 		return ret;
+	if (o.interval && strcmp(cmd, "stats") != 0)
+		return usage_fail("%s: --interval is for stats only", cmd);
+	c.json = o.json;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	if (!strcmp(cmd, "stats"))

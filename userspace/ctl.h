@@ -3,8 +3,8 @@
  * sgblk-ctl: drive the sgblk bio builder (/dev/sgblk-ctl) and read or set
  * the per-disk debugfs files.  Shared declarations for sgblk-ctl.c
  * (dispatch, --help), ctl-opts.c (errors and option parsing), ctl-ubuf.c
- * (the user buffer of biogen and its data check), ctl-biogen.c (biogen) and
- * ctl-stats.c (stats, hist, profile).
+ * (the user buffer of biogen and its data check), ctl-biogen.c (biogen),
+ * ctl-stats.c (stats, hist, profile) and ctl-watch.c (stats --interval).
  *
  * Exit status: 0 success; 1 a system call failed (the reason, with its errno
  * name, goes to stderr); 2 usage error; 3 the job ran but found bio errors,
@@ -42,7 +42,16 @@ bool parse_size(const char *s, uint64_t *out);
 bool parse_signed(const char *s, uint64_t *out);
 int opt_num(const char *opt, const char *arg, uint64_t max, uint64_t *out);
 bool parse_disk(const char *s, int32_t *index, char *name);
-int parse_dbg_opts(int argc, char **argv, char *disk, bool *json);	/* or CMD_HELP */
+/* The options of stats, hist and profile; interval and count: stats only. */
+struct dbg_opts {
+	char disk[SGBLK_DISK_NAME_LEN];
+	bool disk_given;
+	bool json;
+	double interval;	/* seconds; 0: no live view */
+	unsigned long count;	/* live view reports; 0: no end */
+};
+
+int parse_dbg_opts(int argc, char **argv, struct dbg_opts *o);	/* or CMD_HELP */
 
 /* ctl-ubuf.c: the data check, the user buffer and its iovec layouts */
 struct check {
@@ -78,5 +87,9 @@ int cmd_biogen(int argc, char **argv);	/* or CMD_HELP */
 
 /* ctl-stats.c: stats, hist and profile (@cmd), after their options; or CMD_HELP */
 int cmd_debugfs(const char *cmd, int argc, char **argv);
+
+/* ctl-watch.c: stats --interval */
+int stats_watch(const char *root, const char *only, double interval,
+		unsigned long count, bool json);
 
 #endif

@@ -80,10 +80,71 @@ for cmd in stats hist profile; do
 	expect 1 "/nonexistent/sgblk3/" "$ctl" "$cmd" --disk 3
 done
 bad "only 'reset'" "$ctl" stats junk
+# stats --interval: the live view
+for v in 0 -1 0.001 x "" 1x 3601 nan inf " 1"; do
+	bad "--interval '$v'" "$ctl" stats --interval "$v"
+done
+for v in 0 -1 x ""; do
+	bad "--count '$v'" "$ctl" stats --interval 1 --count "$v"
+done
+bad "--count goes with --interval" "$ctl" stats --count 3
+bad "--interval is for stats only" "$ctl" hist --interval 1
+bad "--interval is for stats only" "$ctl" profile --interval 1
+bad "takes no 'reset'" "$ctl" stats --interval 1 reset
+expect 1 "cannot read /nonexistent.*ENOENT" "$ctl" stats --interval 0.1 --count 1
 bad "unexpected argument 'x'" "$ctl" hist x
 bad "unknown command 'nosuch'" "$ctl" nosuch
 expect 0 "" "$ctl" --help
 expect 0 "" "$ctl" biogen --help
+
+# The live view's rates, from a fake debugfs tree whose counters rise
+# between its two samples: N more reads in an interval of ~1 s is N/s, a
+# counter that fell (a reset) counts from 0; levels are read as they are.
+fake=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$fake"' EXIT
+# fake_stats DISK READS BYTES_READ BOUNCE SPLITS
+fake_stats() {
+	mkdir -p "$fake/$1"
+	printf '%s\n' "requests $2" "reads $2" "writes 7" "bytes_read $3" \
+		"bytes_written 28672" "splits_boundary $5" "splits_maxseg 0" \
+		"bounce_bytes $4" "dma_merged 0" "engine_faults 0" "dma_maps 40" \
+		"dma_unmaps 24" >"$fake/$1/stats"
+	printf '%s\n' "device: fake" "maps_outstanding: 16" \
+		"pool_bytes_in_use: 65536" >"$fake/$1/dma"
+}
+fake_stats sgblk0 1000 4096000 8192 10
+fake_stats sgblk1 50000 9999 0 0
+echo "none 1" >"$fake/presets"
+(sleep 0.3; fake_stats sgblk0 3000 12288000 1056768 510; fake_stats sgblk1 100 0 0 0) &
+SGBLK_DEBUGFS=$fake "$ctl" stats --interval 1 --count 1 --json >"$fake/live.json" 2>"$out"
+rc=$?
+wait
+# field DISK NAME: NAME's value in DISK's JSON line
+field() {
+	sed -n "s/.*\"disk\":\"$1\".*\"$2\":\([-0-9.]*\).*/\1/p" "$fake/live.json"
+}
+# near DISK NAME WANT: within 5 % (the interval is ~1 s, never exactly)
+near() {
+	n=$((n + 1))
+	got=$(field "$1" "$2")
+	if [ "$rc" = 0 ] && [ -n "$got" ] &&
+		awk -v g="$got" -v w="$3" 'BEGIN { d = g - w; exit !(d <= w * 0.05 + 0.5 && -d <= w * 0.05 + 0.5) }'; then
+		echo "ok $n - stats --interval: $1 $2 $got, want $3"
+	else
+		echo "not ok $n - stats --interval: $1 $2 '$got', want $3 (exit $rc)"
+		sed 's/^/#   /' "$fake/live.json" "$out" | head -n 10
+		failed=$((failed + 1))
+	fi
+}
+near sgblk0 reads_per_s 2000
+near sgblk0 read_bytes_per_s 8192000
+near sgblk0 bounce_bytes_per_s 1048576
+near sgblk0 splits_per_s 500
+near sgblk0 writes_per_s 0
+near sgblk0 maps_outstanding 16
+near sgblk0 bounce_pool_bytes 65536
+near sgblk0 inflight -1
+near sgblk1 reads_per_s 100
 
 # sgblk-uring: the same classes of number.
 for opt in --depth --bs --threads --runtime --ios --size --seed --mix; do
