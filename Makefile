@@ -20,8 +20,11 @@
 #                   sparse (C=1) and W=1 on the module, clang-tidy and cppcheck
 #                   on the userspace C and the planner, shellcheck on scripts
 #   make install    install the module for KVER (default: the running kernel)
-#                   into /lib/modules/KVER/updates and run depmod
-#                   (INSTALL_MOD_PATH= installs under another root)
+#                   into /lib/modules/KVER/updates and run depmod, and the
+#                   man pages into $(MANDIR) (INSTALL_MOD_PATH= installs both
+#                   under another root)
+#   make man        the man pages, docs/man/*.scd rendered by scdoc, in
+#                   build/man
 #   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
@@ -54,6 +57,7 @@ IKBUILD = $(or $(shell scripts/lib/kernels build $(IKVER) 2>/dev/null),/lib/modu
 SIGKEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
 NOSIGN = $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
+.PHONY: man
 .PHONY: all modules tools test test-fleet bench bench-biogen bench-dma profile check clean setup-if-needed trace \
 	install dkms-src dkms-install dkms-remove stress test-debug test-full
 
@@ -134,6 +138,18 @@ test-debug: tools
 check:
 	@scripts/check $(KVERS)
 
+# The man pages: one scdoc source each (sgblk-ctl.8, sgblk-uring.1,
+# sgblk-membuf.1, sgblk.4); dated by the last commit, so a rebuild is the
+# same file.
+MANDIR ?= /usr/local/share/man
+MAN_SRCS := $(wildcard docs/man/*.scd)
+MAN_PAGES := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(MAN_SRCS))
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+man: $(MAN_PAGES)
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(BUILD)/man
+	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) scdoc <$< >$@.tmp && mv $@.tmp $@
+
 # Kbuild's modules_install puts it in $(INSTALL_MOD_PATH)/lib/modules/KVER/
 # updates (signing it when the kernel's key is at hand, compressing it as the
 # kernel's config says); depmod then indexes it.
@@ -144,6 +160,10 @@ install:
 	$(MAKE) -s -C $(IKBUILD) M=$(BUILD)/kmod/$(IKVER)/driver $(NOSIGN) INSTALL_MOD_DIR=updates \
 		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(IKVER)
+	$(MAKE) -s man
+	for p in $(MAN_PAGES); do \
+		s=$${p##*.}; install -D -m 0644 $$p $(INSTALL_MOD_PATH)$(MANDIR)/man$$s/$${p##*/}; \
+	done
 
 # A clean DKMS source tree: the module sources and dkms.conf with the version.
 dkms-src:

@@ -24,7 +24,7 @@ static void usage(FILE *f)
 "           (a preset name, one per line in " DBG_ROOT "/presets,\n"
 "           or key=value pairs: seg_boundary= max_seg_size= max_descs=\n"
 "           dma_align= dma_mask_bits= bounce_pool_kb=)\n"
-"  help     this text\n"
+"  help     this text (as is -h, --help, also after a command)\n"
 "\n"
 "biogen options (sizes take k/m/g suffixes, powers of 1024):\n"
 "  --disk D            disk name (sgblk0) or index (0)       [sgblk0]\n"
