@@ -25,6 +25,11 @@
 #                   under another root)
 #   make man        the man pages, docs/man/*.scd rendered by scdoc, in
 #                   build/man
+#   make deb        the Debian packages sgblk-dkms and sgblk-tools, lintian
+#                   checked (build/deb/)
+#   make deb-test   them installed and purged in a fresh bookworm root, and
+#                   the module their DKMS built loaded in a guest (root; make
+#                   test runs it too)
 #   make dkms-src   stage a DKMS source tree in build/dkms/sgblk-VERSION
 #   make dkms-install / dkms-remove   dkms add+build+install / remove (root)
 #   make stress     the stress test alone, longer (SECS=600, KVER=)
@@ -57,7 +62,7 @@ IKBUILD = $(or $(shell scripts/lib/kernels build $(IKVER) 2>/dev/null),/lib/modu
 SIGKEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(IKBUILD)/.config 2>/dev/null)
 NOSIGN = $(if $(SIGKEY),$(if $(wildcard $(SIGKEY) $(IKBUILD)/$(SIGKEY)),,CONFIG_MODULE_SIG_ALL=))
 
-.PHONY: man
+.PHONY: man deb deb-test
 .PHONY: all modules tools test test-fleet bench bench-biogen bench-dma profile check clean setup-if-needed trace \
 	install dkms-src dkms-install dkms-remove stress test-debug test-full
 
@@ -149,6 +154,12 @@ man: $(MAN_PAGES)
 $(BUILD)/man/%: docs/man/%.scd
 	@mkdir -p $(BUILD)/man
 	$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) scdoc <$< >$@.tmp && mv $@.tmp $@
+
+deb: setup-if-needed
+	@scripts/deb
+
+deb-test: modules
+	@scripts/deb-tests
 
 # Kbuild's modules_install puts it in $(INSTALL_MOD_PATH)/lib/modules/KVER/
 # updates (signing it when the kernel's key is at hand, compressing it as the

@@ -3,7 +3,9 @@
 
 # shellcheck disable=SC2034 # for the tests that source this file
 KVER=$(uname -r)
-SGBLK_KO=/sgblk/kmod/sgblk.ko
+# the module make built; a test run may name another (make deb-test: the
+# one the Debian package's DKMS built)
+SGBLK_KO=${SGBLK_KO:-/sgblk/kmod/sgblk.ko}
 DBG=/sys/kernel/debug/sgblk
 
 fail() {
