@@ -390,7 +390,13 @@ static const char *const sgblk_wait_what[] = {
  * while other requests or the rest of the system hold them, and come back:
  * the request is retried (BLK_STS_RESOURCE).  One still without them after
  * its whole timeout will not get them (swiotlb slots too small for it, the
- * memory below the mask gone to other devices): it fails.
+ * memory below the mask gone to other devices): it fails.  Bounce buffers
+ * are the exception while the disk's own requests hold some: they come
+ * back as those complete, and blk-mq gives no order among the requests
+ * that want them (one issued directly can pass one requeued), so a request
+ * can wait longer than its timeout behind its peers without anything being
+ * wrong; it waits on.  Only an idle pool that still cannot serve it after
+ * the timeout fails it.
  *
  * Return: BLK_STS_RESOURCE, or BLK_STS_IOERR once the timeout has passed.
  */
@@ -402,6 +408,8 @@ blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 	if (!cmd->wait_since)
 		cmd->wait_since = now;
 	if (now - cmd->wait_since < jiffies_to_nsecs(rq->timeout))
+		return BLK_STS_RESOURCE;
+	if (what == SGBLK_WAIT_POOL && atomic_long_read(&dev->pool_bytes) > 0)
 		return BLK_STS_RESOURCE;
 	cmd->wait_since = 0;
 	switch (what) {
