@@ -57,14 +57,43 @@ sgblk_unload() {
 }
 
 # Unload whatever a test left behind so the next one starts clean.
+# kill_test_io: what a failed test left running (the test runner, between
+# tests, after clear_knobs; never the benchmarks, whose fio server must
+# live): its I/O tools, which hold the disks open (30 s at most for them to
+# go).
+kill_test_io() {
+	_t=0
+	while pidof fio sgblk-uring sgblk-ctl blktrace >/dev/null && [ $_t -lt 30 ]; do
+		killall -KILL fio sgblk-uring sgblk-ctl blktrace 2>/dev/null
+		sleep 1
+		_t=$((_t + 1))
+	done
+}
+
+# clear_knobs: every disk's fault knobs off.  One a test left set may keep
+# requests starved or dropped; cleared, they can end.
+clear_knobs() {
+	for k in "$DBG"/sgblk*/fail_* "$DBG"/sgblk*/drop_request_every \
+		"$DBG"/sgblk*/bad_dma_addr_every "$DBG"/sgblk*/corrupt_bounce; do
+		[ -f "$k" ] && echo 0 >"$k" 2>/dev/null
+	done
+	return 0
+}
+
 sgblk_cleanup() {
+	clear_knobs
 	# configfs items pin the module: power them off and remove them first.
 	for d in /sys/kernel/config/sgblk/*/; do
 		[ -d "$d" ] || continue
 		echo 0 >"$d/power"
 		rmdir "$d"
 	done
-	grep -q '^sgblk ' /proc/modules && rmmod sgblk
+	# a request a knob dropped ends only at its io_timeout
+	_t=0
+	while grep -q '^sgblk ' /proc/modules && ! rmmod sgblk 2>/dev/null && [ $_t -lt 60 ]; do
+		sleep 1
+		_t=$((_t + 1))
+	done
 	grep -q '^null_blk ' /proc/modules && rmmod null_blk
 	grep -q '^brd ' /proc/modules && rmmod brd
 	return 0

@@ -1,2 +1,2 @@
 # Watchdog self-test: after a test stuck in the kernel nothing else runs.
-: >/out/selftest-reached-04
+: >/out/selftest-reached-06
