@@ -5,10 +5,11 @@
 #   counts within 1 %, and where fio held its rates every row of its run is
 #   within 15 % of them; bytes/s 4 KiB a request; the rows' splits add up
 #   to the counter's rise;
-# - levels: a disk that completes after 20 ms (timer), 16 misaligned
+# - levels: a disk that completes after 500 ms (timer), 16 misaligned
 #   requests kept in flight by sgblk-uring on align-4k: the rows add up to
-#   sgblk-uring's reads, most rows of its run show the 16 requests in
-#   flight, mapped and holding bounce buffers, the bounced bytes add up;
+#   sgblk-uring's reads, every row of its run but one at most shows the 16
+#   requests in flight, mapped and holding bounce buffers, the bounced
+#   bytes add up;
 # - every disk without --disk, as text with its header (the log shows the
 #   view during a run);
 # - the view is root's: as uid 1000 it fails with the reason.
@@ -129,7 +130,7 @@ note "rows: $rr reads, $rw writes, $rs splits; the counter rose by $((sp1 - sp0)
 
 # --- levels: a slow disk with requests held in flight
 mkdir "$CFS/slow" || fail "mkdir slow"
-for kv in capacity_mb=64 completion=timer completion_nsec=20000000; do
+for kv in capacity_mb=64 completion=timer completion_nsec=500000000; do
 	echo "${kv#*=}" >"$CFS/slow/${kv%%=*}" || fail "slow: $kv"
 done
 echo 1 >"$CFS/slow/power" || fail "slow: power"
@@ -139,7 +140,7 @@ set_profile align-4k "$slow"
 echo 2 >"/sys/block/$slow/queue/nomerges" || fail "nomerges"
 b0=$(sgblk_stat bounce_bytes "$slow")
 watch_disk "$slow" /tmp/slow.json
-sgblk-uring -q --json -d 16 --layout misaligned:512 --rw randread --ios 4000 --size 16M \
+sgblk-uring -q --json -d 16 --layout misaligned:512 --rw randread --ios 160 --size 16M \
 	"/dev/$slow" >/tmp/uring.json 2>/tmp/uring.err ||
 	fail "sgblk-uring failed: $(cat /tmp/uring.err)"
 unwatch_disk /tmp/slow.json
@@ -149,9 +150,10 @@ uiops=$(sed -n 's/.*"iops":\([0-9.]*\).*/\1/p' /tmp/uring.json)
 sr=$(sum_over /tmp/slow.json reads_per_s)
 within "$sr" "$ureads" 1 || fail "$slow: the rows add up to $sr reads, sgblk-uring did $ureads"
 # Levels are read at an instant: the 16 requests complete together (one
-# batch, one 20 ms timer each) and a row can fall in the moment before
-# sgblk-uring submits them again.  So: none above 16 ever, and most rows of
-# the run show them held (in flight, mapped, bounce buffers).
+# batch, one 500 ms timer each), and a row may fall in the moment before
+# sgblk-uring submits them again (at 20 ms, one row in five did).  So:
+# none above 16 ever, and every row of the run but one at most shows them
+# held (in flight, mapped, bounce buffers).
 cols /tmp/slow.json inflight maps_outstanding bounce_pool_bytes >/tmp/levels
 awk '$1 > 16 || $2 > 16 || $1 < 0 || $2 < 0 || $3 < 0 { exit 1 }' /tmp/levels ||
 	fail "$slow: levels out of range: $(tr '\n' ';' </tmp/levels)"
@@ -159,10 +161,10 @@ cols /tmp/slow.json reads_per_s inflight maps_outstanding bounce_pool_bytes |
 	awk '{ r[NR] = $0; if ($1 > 0) { if (!f) f = NR; l = NR } }
 		END { for (i = f + 1; i < l; i++) print r[i] }' >/tmp/levels.run
 run=$(wc -l </tmp/levels.run)
-held=$(awk '$2 >= 12 && $3 >= 8 && $4 > 0' /tmp/levels.run | wc -l)
+held=$(awk '$2 >= 12 && $3 >= 12 && $4 > 0' /tmp/levels.run | wc -l)
 [ "$run" -ge 3 ] || fail "$slow: only $run rows inside sgblk-uring's run"
-[ $((held * 10)) -ge $((run * 6)) ] ||
-	fail "$slow: $held of $run rows show the 16 requests held (in flight >= 12, mapped >= 8, bounce bytes > 0): $(tr '\n' ';' </tmp/levels.run)"
+[ "$held" -ge $((run - 1)) ] ||
+	fail "$slow: $held of $run rows show the 16 requests held (in flight >= 12, mapped >= 12, bounce bytes > 0): $(tr '\n' ';' </tmp/levels.run)"
 bs=$(sum_over /tmp/slow.json bounce_bytes_per_s)
 [ $((b1 - b0)) -gt 0 ] || fail "$slow: nothing bounced on align-4k with misaligned buffers"
 within "$bs" $((b1 - b0)) 1 || fail "$slow: the rows add up to $bs bounced bytes, the counter rose by $((b1 - b0))"
