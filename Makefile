@@ -38,7 +38,8 @@
 #                   DMA-API debug, kmemleak, UBSAN), 6.12 and 7.3 (DEBUG_KVERS=
 #                   picks: "7.3"); scripts/debug-kernel/build builds each
 #                   under build/ first, once (15-30 minutes each on -j2)
-#   make clean      (keeps build/trixie-root, the newest kernels' build root)
+#   make clean      (keeps the guest kernels setup unpacked: build/bookworm-kernels
+#                   and build/trixie-root, the newest kernels' build root)
 # sgblk is a test driver with fault-injection and corruption knobs: never load
 # it on a production host.
 # Missing packages or guest kernels are installed by scripts/setup (root).

@@ -93,8 +93,6 @@ static FILE *dbg_report(const char *disk, const char *file, const char *title,
 
 /* A debugfs command: its options and the words after them. */
 struct dbg_cmd {
-	const char *disk;
-	bool json;
 	const struct dbg_opts *o;
 	int argc;
 	char **argv;
@@ -102,8 +100,8 @@ struct dbg_cmd {
 
 static int cmd_stats(const struct dbg_cmd *c)
 {
-	const char *disk = c->disk;
-	bool json = c->json, first = true;
+	const char *disk = c->o->disk;
+	bool json = c->o->json, first = true;
 	unsigned long long v;
 	char name[64];
 	FILE *f;
@@ -151,10 +149,10 @@ static int cmd_stats(const struct dbg_cmd *c)
 
 static int cmd_hist(const struct dbg_cmd *c)
 {
-	const char *disk = c->disk;
+	const char *disk = c->o->disk;
 	char name[64], prev[64] = "";
 	unsigned long long lo, hi, n;
-	bool json = c->json, any = false;
+	bool json = c->o->json, any = false;
 	FILE *f;
 
 	if (c->argc)
@@ -270,7 +268,7 @@ static int profile_set(const struct dbg_cmd *c)
 			return usage_fail("profile: value too long");
 		used += w;
 	}
-	ret = dbg_write(c->disk, "profile", buf);
+	ret = dbg_write(c->o->disk, "profile", buf);
 	if (ret && errno == EINVAL)
 		profile_rejected(buf);
 	return ret;
@@ -278,9 +276,9 @@ static int profile_set(const struct dbg_cmd *c)
 
 static int cmd_profile(const struct dbg_cmd *c)
 {
-	const char *disk = c->disk;
+	const char *disk = c->o->disk;
 	char line[256], key[64], val[128];
-	bool json = c->json, first = true;
+	bool json = c->o->json, first = true;
 	FILE *f;
 	int ret;
 
@@ -320,7 +318,7 @@ static int cmd_profile(const struct dbg_cmd *c)
 int cmd_debugfs(const char *cmd, int argc, char **argv)
 {
 	struct dbg_opts o = { .disk = "sgblk0" };
-	struct dbg_cmd c = { .disk = o.disk, .o = &o };
+	struct dbg_cmd c = { .o = &o };
 	int ret;
 
 	ret = parse_dbg_opts(argc, argv, &o);
@@ -328,7 +326,6 @@ int cmd_debugfs(const char *cmd, int argc, char **argv)
 		return ret;
 	if (o.interval && strcmp(cmd, "stats") != 0)
 		return usage_fail("%s: --interval is for stats only", cmd);
-	c.json = o.json;
 	c.argc = argc - optind;
 	c.argv = argv + optind;
 	if (!strcmp(cmd, "stats"))

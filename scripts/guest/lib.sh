@@ -56,7 +56,6 @@ sgblk_unload() {
 	rmmod sgblk || fail "rmmod sgblk"
 }
 
-# Unload whatever a test left behind so the next one starts clean.
 # kill_test_io: what a failed test left running (the test runner, between
 # tests, after clear_knobs; never the benchmarks, whose fio server must
 # live): its I/O tools, which hold the disks open (30 s at most for them to
@@ -80,6 +79,7 @@ clear_knobs() {
 	return 0
 }
 
+# Unload whatever a test left behind so the next one starts clean.
 sgblk_cleanup() {
 	clear_knobs
 	# configfs items pin the module: power them off and remove them first.
