@@ -1,6 +1,7 @@
 # sgblk top-level Makefile.
-#   make            build the module for every guest kernel (KVERS="A B" picks
-#                   some, KVER=A one) and the userspace tools
+#   make            build the module for every guest kernel, the Xen dom0 ones
+#                   among them (KVERS="A B" picks some, KVER=A one), and the
+#                   userspace tools
 #   make test       host unit tests + the guest suite on every guest kernel
 #                   (or those KVERS/KVER pick)
 #   make bench      the default benchmark (results/<run>/REPORT.md): its
@@ -72,7 +73,7 @@ all: modules tools
 # Each kernel gets its own copy of the sources: Kbuild (before 6.13) writes
 # objects next to them. cp -p keeps timestamps so rebuilds stay incremental.
 modules: setup-if-needed
-	+@set -e; kvers='$(KVERS)'; [ -n "$$kvers" ] || kvers=$$(scripts/lib/kernels list); \
+	+@set -e; kvers='$(KVERS)'; [ -n "$$kvers" ] || kvers=$$(scripts/lib/kernels list; scripts/lib/kernels xen-list); \
 	test -n "$$kvers" || { echo "no guest kernel headers: run scripts/setup" >&2; exit 1; }; \
 	for v in $$kvers; do \
 		d=$(BUILD)/kmod/$$v; mkdir -p $$d/driver $$d/include; \

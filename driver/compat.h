@@ -447,4 +447,43 @@ static const struct file_operations __name ## _fops = {			\
 }
 #endif
 
+/*
+ * Xen PV (x86): a PV domain's pseudo-physical frames are not the machine's,
+ * and where it has DMA ops at all they are swiotlb-xen's (set for the
+ * initial domain, or for swiotlb in a domU): a DMA address is a machine
+ * (bus) address.  The device reaches the machine frame; the frame is this
+ * domain's page only if the p2m maps that page back to it
+ * (bfn_to_local_pfn(), ~0 otherwise, which no pfn_valid() accepts).
+ */
+#ifdef CONFIG_XEN_PV
+#include <linux/dma-map-ops.h>
+#include <xen/xen.h>
+#include <xen/page.h>
+
+static inline bool sgblk_dma_is_xen(struct device *d)
+{
+	return xen_pv_domain() && get_dma_ops(d);
+}
+
+/* A machine address as this domain's physical address (~0: not its). */
+static inline phys_addr_t sgblk_xen_mach_to_phys(phys_addr_t mach)
+{
+	unsigned long pfn = bfn_to_local_pfn(XEN_PFN_DOWN(mach));
+
+	if (pfn == ~0UL)
+		return ~(phys_addr_t)0;
+	return PFN_PHYS(pfn) | (mach & ~XEN_PAGE_MASK);
+}
+#else
+static inline bool sgblk_dma_is_xen(struct device *d)
+{
+	return false;
+}
+
+static inline phys_addr_t sgblk_xen_mach_to_phys(phys_addr_t mach)
+{
+	return ~(phys_addr_t)0;
+}
+#endif
+
 #endif /* SGBLK_COMPAT_H */

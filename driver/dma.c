@@ -88,6 +88,8 @@ static void sgblk_dma_names(struct sgblk_dev *dev)
 	dev->backend_name = "direct";
 	if (dom && (dom->type & __IOMMU_DOMAIN_DMA_API))
 		dev->backend_name = "iommu";
+	else if (dev->xen)
+		dev->backend_name = "xen-swiotlb";
 	else if (is_swiotlb_force_bounce(sgblk_dma_dev(dev)))
 		dev->backend_name = "swiotlb";
 	dev->domain_name = sgblk_domain_str(dom);
@@ -123,6 +125,7 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	if (ret)
 		goto err_put;
 	dev->iommu = iommu_get_domain_for_dev(d);
+	dev->xen = !dev->iommu && sgblk_dma_is_xen(d);
 	sgblk_dma_names(dev);
 	next = sgblk_dma_pool_new(dev, &dev->conf.profile);
 	if (!next) {
@@ -438,7 +441,8 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
  * @dev: the disk
  *
  * device (name), backend (iommu: an IOMMU DMA domain translates; swiotlb:
- * dma-direct bounces everything; direct), domain (none, identity, dma,
+ * dma-direct bounces everything; xen-swiotlb: a Xen PV domain's DMA ops,
+ * DMA addresses are machine addresses; direct), domain (none, identity, dma,
  * dma-fq: lazy IOTLB flushes; both "gone" once the device was removed),
  * map (sg: dma_map_sg; iter: the block layer's DMA iterator), mask and
  * coherent_mask (bits), pool_mask (bits: the mask the bounce pool was filled
@@ -447,8 +451,8 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
  * (mappings made minus ended since the last stats reset), pool_bytes_in_use
  * (bounce buffer bytes requests hold now, as the pool's cap counts them; a
  * CPU's cached buffers are not held), sample (the
- * engine's first translation: "DMA -> physical", or "none" before it made
- * one).
+ * engine's first translation: "DMA -> physical", under Xen "DMA -> machine
+ * M -> physical", or "none" before it made one).
  */
 void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 {
@@ -468,9 +472,13 @@ void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 			 sgblk_stats_read(dev->stats, SGBLK_STAT_dma_unmaps)));
 	seq_printf(m, "pool_bytes_in_use: %ld\n",
 		   atomic_long_read(&dev->pool_bytes));
-	if (atomic_read_acquire(&dev->sample.state) == 2)
-		seq_printf(m, "sample: %pad -> %pa\n", &dev->sample.dma,
+	if (atomic_read_acquire(&dev->sample.state) != 2)
+		seq_puts(m, "sample: none\n");
+	else if (dev->xen)
+		seq_printf(m, "sample: %pad -> machine %pa -> %pa\n",
+			   &dev->sample.dma, &dev->sample.mach,
 			   &dev->sample.phys);
 	else
-		seq_puts(m, "sample: none\n");
+		seq_printf(m, "sample: %pad -> %pa\n", &dev->sample.dma,
+			   &dev->sample.phys);
 }

@@ -17,6 +17,7 @@
 #include "sgblk.h"
 #include "engine.h"
 #include "dma.h"
+#include "compat.h"
 
 /**
  * sgblk_dma_to_phys - translate one DMA address as the device's bus would
@@ -25,22 +26,29 @@
  * @phys: the physical address it reaches
  *
  * With an IOMMU domain the IOMMU translates (an identity domain returns the
- * address itself); otherwise dma-direct mapped it, and its own inverse
- * (dma_to_phys: no offset on x86, swiotlb slots are physical memory) does.
- * The IOMMU API returns 0 for an address nothing is mapped at, and page 0
- * is a valid pfn on x86: 0 is never treated as memory.
+ * address itself).  Under Xen the address is a machine address (dma-direct's
+ * inverse first, no offset on x86), and the p2m takes the machine frame
+ * back to this domain's page; a frame that is not the domain's is a fault.
+ * Otherwise dma-direct mapped it, and its own inverse (dma_to_phys: no
+ * offset on x86, swiotlb slots are physical memory) does.  The IOMMU API
+ * returns 0 for an address nothing is mapped at, and page 0 is a valid pfn
+ * on x86: 0 is never treated as memory.
  *
  * Return: true if @addr reaches a valid page.
  */
 static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 			      phys_addr_t *phys)
 {
-	phys_addr_t p;
+	phys_addr_t p, mach = 0;
 
-	if (dev->iommu)
+	if (dev->iommu) {
 		p = iommu_iova_to_phys(dev->iommu, addr);
-	else
+	} else if (dev->xen) {
+		mach = dma_to_phys(sgblk_dma_dev(dev), addr);
+		p = sgblk_xen_mach_to_phys(mach);
+	} else {
 		p = dma_to_phys(sgblk_dma_dev(dev), addr);
+	}
 	*phys = p;
 	if (!p || !pfn_valid(PHYS_PFN(p)))
 		return false;
@@ -48,6 +56,7 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 	if (unlikely(atomic_read(&dev->sample.state) == 0) &&
 	    atomic_cmpxchg(&dev->sample.state, 0, 1) == 0) {
 		dev->sample.dma = addr;
+		dev->sample.mach = mach;
 		dev->sample.phys = p;
 		atomic_set_release(&dev->sample.state, 2);
 	}
@@ -68,7 +77,8 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 /*
  * Move @len bytes at DMA address @addr to or from the store at @pos.
  * Contiguous DMA addresses are not contiguous physical memory behind an
- * IOMMU (merged elements, dma_pool pages), so there every page is
+ * IOMMU (merged elements, dma_pool pages), nor under Xen (consecutive
+ * machine frames may be any of the domain's pages), so there every page is
  * translated and mapped on its own.  dma-direct maps linearly, and so does
  * the kernel's direct map where there is no highmem: there one translation
  * and one copy reach to the end of the span over which pfn_valid() gives
@@ -78,7 +88,7 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 static int sgblk_engine_copy(struct sgblk_dev *dev, struct sgblk_store_cur *cur,
 			     dma_addr_t addr, u32 len, u64 pos, bool write)
 {
-	bool linear = !dev->iommu && !IS_ENABLED(CONFIG_HIGHMEM);
+	bool linear = !dev->iommu && !dev->xen && !IS_ENABLED(CONFIG_HIGHMEM);
 
 	while (len) {
 		phys_addr_t phys;

@@ -108,10 +108,13 @@ struct sgblk_pool {
  *	function's
  * @iommu: its IOMMU domain, if any (looked up once, not per descriptor;
  *	NULL once the device is gone)
+ * @xen: its DMA ops are swiotlb-xen's (a Xen PV domain): DMA addresses are
+ *	machine addresses, translated back through the domain's p2m
  * @backend_name: for debugfs dma: iommu, swiotlb or direct (gone once the
  *	device is); @domain_name: the domain's type, likewise
  * @sample: the engine's first translation, DMA address to physical (for
- *	debugfs dma: an IOVA differs from the address it reaches)
+ *	debugfs dma: an IOVA differs from the address it reaches), with the
+ *	machine address between them under Xen
  * @pool: bounce buffers, plan.bounce_size each, below the profile's mask
  *	(@cur_pool's dma_pool, for the I/O path)
  * @pool_mask: the coherent mask @pool was filled under
@@ -141,11 +144,13 @@ struct sgblk_dev {
 	struct platform_device *pdev;
 	struct device *dmadev;
 	struct iommu_domain *iommu;
+	bool xen;
 	const char *backend_name;
 	const char *domain_name;
 	struct {
 		atomic_t state;		/* 0 empty, 1 being written, 2 ready */
 		dma_addr_t dma;
+		phys_addr_t mach;
 		phys_addr_t phys;
 	} sample;
 	struct dma_pool *pool;
