@@ -465,6 +465,13 @@ static inline bool sgblk_dma_is_xen(struct device *d)
 	return xen_pv_domain() && get_dma_ops(d);
 }
 
+/* The machine address of one of this domain's physical addresses. */
+static inline phys_addr_t sgblk_xen_phys_to_mach(phys_addr_t phys)
+{
+	return ((phys_addr_t)pfn_to_bfn(XEN_PFN_DOWN(phys)) << XEN_PAGE_SHIFT) |
+	       (phys & ~XEN_PAGE_MASK);
+}
+
 /* A machine address as this domain's physical address (~0: not its). */
 static inline phys_addr_t sgblk_xen_mach_to_phys(phys_addr_t mach)
 {
@@ -478,6 +485,11 @@ static inline phys_addr_t sgblk_xen_mach_to_phys(phys_addr_t mach)
 static inline bool sgblk_dma_is_xen(struct device *d)
 {
 	return false;
+}
+
+static inline phys_addr_t sgblk_xen_phys_to_mach(phys_addr_t phys)
+{
+	return phys;
 }
 
 static inline phys_addr_t sgblk_xen_mach_to_phys(phys_addr_t mach)

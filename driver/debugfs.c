@@ -20,6 +20,11 @@
  *                   every Nth mapped read/write: one descriptor's DMA
  *                   address points where nothing is mapped (engine fault,
  *                   EIO; counted in injected_bad_addrs)
+ *   misdirect_every every Nth memory-backend read/write of two descriptors
+ *                   or more: the engine moves the first run's bytes at the
+ *                   last descriptor's DMA address (as many as it holds),
+ *                   within the request's own memory, so only its data is
+ *                   wrong (counted in injected_misdirects)
  *   plan_digest     0/1: sum a hash of every request's mapped ranges and
  *                   descriptors into the plan_digest counter (stats)
  *   map             the DMA mapping path, sg or iter; write one to switch

@@ -92,6 +92,8 @@ static void sgblk_dma_names(struct sgblk_dev *dev)
 		dev->backend_name = "xen-swiotlb";
 	else if (is_swiotlb_force_bounce(sgblk_dma_dev(dev)))
 		dev->backend_name = "swiotlb";
+	dev->dma_bounces = !strcmp(dev->backend_name, "xen-swiotlb") ||
+			   !strcmp(dev->backend_name, "swiotlb");
 	dev->domain_name = sgblk_domain_str(dom);
 }
 

@@ -148,23 +148,32 @@ static noinline blk_status_t sgblk_engine_move(struct sgblk_dev *dev,
 	struct sgblk_store_cur cur = SGBLK_STORE_CUR_INIT;
 	unsigned int i, j, n = cmd->plan.ndescs;
 	blk_status_t sts = BLK_STS_OK;
+	bool mis;
 	int ret;
 
 	if (write && sgblk_fault_every(&dev->knobs[SGBLK_KNOB_FAIL_STORE_EVERY])) {
 		sgblk_stat_inc(dev, injected_store_failures);
 		return BLK_STS_RESOURCE;
 	}
+	mis = n > 1 && sgblk_fault_every(&dev->knobs[SGBLK_KNOB_MISDIRECT_EVERY]);
 	/* The store cursor stays valid for the whole request. */
 	rcu_read_lock();
 	for (i = 0; i < n; i = j) {
 		const struct sgplan_desc *ds = &cmd->descs[i];
+		dma_addr_t addr = ds->addr;
 		u32 len, bad;
 
 		/* A run moves as one copy; each descriptor is still checked. */
 		bad = sgplan_check_run(pl, cmd->descs, i, n, &j, &len);
 		if (unlikely(bad))
 			sgblk_stat_add(dev, rule_violations, bad);
-		ret = sgblk_engine_copy(dev, &cur, ds->addr, len, base + ds->req_off, write);
+		if (unlikely(mis) && i == 0) {
+			/* The negative control: the request's own last buffer. */
+			addr = cmd->descs[n - 1].addr;
+			len = min(len, cmd->descs[n - 1].len);
+			sgblk_stat_inc(dev, injected_misdirects);
+		}
+		ret = sgblk_engine_copy(dev, &cur, addr, len, base + ds->req_off, write);
 		if (unlikely(ret == -ENOMEM)) {
 			sts = BLK_STS_RESOURCE;
 			break;

@@ -21,6 +21,7 @@ static const struct {
 	[SGBLK_KNOB_DROP_REQUEST_EVERY] = { "drop_request_every", U32_MAX },
 	[SGBLK_KNOB_FAIL_STORE_EVERY] = { "fail_store_every", U32_MAX },
 	[SGBLK_KNOB_BAD_DMA_ADDR_EVERY] = { "bad_dma_addr_every", U32_MAX },
+	[SGBLK_KNOB_MISDIRECT_EVERY] = { "misdirect_every", U32_MAX },
 	[SGBLK_KNOB_PLAN_DIGEST] = { "plan_digest", 1 },
 };
 

@@ -22,6 +22,7 @@ enum sgblk_knob_id {
 	SGBLK_KNOB_DROP_REQUEST_EVERY,	/* every Nth read/write: lost */
 	SGBLK_KNOB_FAIL_STORE_EVERY,	/* every Nth write: no store page */
 	SGBLK_KNOB_BAD_DMA_ADDR_EVERY,	/* every Nth mapping: one address bad */
+	SGBLK_KNOB_MISDIRECT_EVERY,	/* every Nth request: one run misplaced */
 	SGBLK_KNOB_PLAN_DIGEST,		/* sum a hash of every request's plan */
 	SGBLK_NR_KNOBS
 };

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bvec.h>
+#include <linux/dma-direct.h>
 #include <linux/blktrace_api.h>
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
@@ -431,6 +432,29 @@ blk_status_t sgblk_wait_or_fail(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 }
 
 /*
+ * Where the DMA layer can bounce (swiotlb, swiotlb-xen), an element it
+ * bounced has a DMA address other than its own page's: count those.  Under
+ * Xen that is an element whose pages are one run in the domain but not in
+ * machine memory; swiotlb=force bounces every one.  The DMA layer joins no
+ * elements there: the i-th mapped element is the i-th built.
+ */
+static void sgblk_count_dma_bounces(struct sgblk_dev *dev, struct sgblk_cmd *cmd)
+{
+	struct device *d = sgblk_dma_dev(dev);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < cmd->mapped; i++) {
+		phys_addr_t p = sg_phys(&cmd->sgl[i]);
+		dma_addr_t own = dev->xen ?
+			phys_to_dma(d, sgblk_xen_phys_to_mach(p)) : phys_to_dma(d, p);
+
+		n += sg_dma_address(&cmd->sgl[i]) != own;
+	}
+	if (n)
+		sgblk_stat_add(dev, dma_bounced_elems, n);
+}
+
+/*
  * Map the request by the path the disk has now (it changes only with the
  * queue frozen; unmap follows the one taken), within its table.  On
  * success the device owns the mapping and cmd->segs holds the mapped
@@ -477,6 +501,8 @@ static blk_status_t sgblk_map_rq(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		seg_min = min(seg_min, sg_dma_len(sg));
 	}
 	cmd->seg_min = seg_min;
+	if (unlikely(dev->dma_bounces))
+		sgblk_count_dma_bounces(dev, cmd);
 	return BLK_STS_OK;
 }
 

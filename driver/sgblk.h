@@ -110,6 +110,8 @@ struct sgblk_pool {
  *	NULL once the device is gone)
  * @xen: its DMA ops are swiotlb-xen's (a Xen PV domain): DMA addresses are
  *	machine addresses, translated back through the domain's p2m
+ * @dma_bounces: the DMA layer may bounce a mapping itself (swiotlb,
+ *	swiotlb-xen): each mapped element is checked (dma_bounced_elems)
  * @backend_name: for debugfs dma: iommu, swiotlb or direct (gone once the
  *	device is); @domain_name: the domain's type, likewise
  * @sample: the engine's first translation, DMA address to physical (for
@@ -145,6 +147,7 @@ struct sgblk_dev {
 	struct device *dmadev;
 	struct iommu_domain *iommu;
 	bool xen;
+	bool dma_bounces;
 	const char *backend_name;
 	const char *domain_name;
 	struct {

@@ -32,11 +32,6 @@ testdev_override() {
 		fail "cannot set driver_override of $1"
 }
 
-# dma_key KEY [DISK]: one value of the disk's debugfs dma file.
-dma_key() {
-	sed -n "s/^$1: //p" "$DBG/${2:-sgblk0}/dma"
-}
-
 # expect_dma_backend: the disk maps through the IOMMU the boot asked for.
 expect_dma_backend() {
 	case $(iommu_mode) in
@@ -47,12 +42,6 @@ expect_dma_backend() {
 	esac
 	got="$(dma_key backend "$1") $(dma_key domain "$1")"
 	[ "$got" = "$want" ] || fail "backend/domain '$got', expected '$want'"
-}
-
-# expect_no_maps WHEN [DISK]: every mapping sgblk made has been ended.
-expect_no_maps() {
-	_o=$(dma_key maps_outstanding "$2")
-	[ "$_o" = 0 ] || fail "$1: $_o DMA mappings outstanding"
 }
 
 # iommu_disk_load CAPACITY_MB: skip without an IOMMU; otherwise bind the

@@ -73,7 +73,8 @@ kill_test_io() {
 # requests starved or dropped; cleared, they can end.
 clear_knobs() {
 	for k in "$DBG"/sgblk*/fail_* "$DBG"/sgblk*/drop_request_every \
-		"$DBG"/sgblk*/bad_dma_addr_every "$DBG"/sgblk*/corrupt_bounce; do
+		"$DBG"/sgblk*/bad_dma_addr_every "$DBG"/sgblk*/misdirect_every \
+		"$DBG"/sgblk*/corrupt_bounce; do
 		[ -f "$k" ] && echo 0 >"$k" 2>/dev/null
 	done
 	return 0
@@ -127,6 +128,17 @@ sgblk_stat() {
 # from its debugfs dma file.
 dma_backend() {
 	sed -n 's/^backend: //p' "$DBG/${1:-sgblk0}/dma"
+}
+
+# dma_key KEY [DISK]: one value of the disk's debugfs dma file.
+dma_key() {
+	sed -n "s/^$1: //p" "$DBG/${2:-sgblk0}/dma"
+}
+
+# expect_no_maps WHEN [DISK]: every mapping sgblk made has been ended.
+expect_no_maps() {
+	_o=$(dma_key maps_outstanding "$2")
+	[ "$_o" = 0 ] || fail "$1: $_o DMA mappings outstanding"
 }
 
 # expect_stat NAME OP VALUE [DISK]: assert a counter, e.g. expect_stat errors -eq 0

@@ -77,7 +77,8 @@ kind_of() {
 	dbg:corrupt_bounce | dbg:own_fatal | dbg:plan_digest) echo knob01 ;;
 	dbg:map | item:map) echo map ;;
 	dbg:fail_request_every | dbg:fail_pool_every | dbg:fail_map_every | \
-	dbg:drop_request_every | dbg:fail_store_every | dbg:bad_dma_addr_every) echo u32 ;;
+	dbg:drop_request_every | dbg:fail_store_every | dbg:bad_dma_addr_every | \
+	dbg:misdirect_every) echo u32 ;;
 	dbg:fail_request_percent) echo percent ;;
 	dbg:hist | dbg:store_pages | dbg:dma) echo ro ;;
 	root:features) echo ro ;;
@@ -95,7 +96,8 @@ kind_of() {
 # shellcheck disable=SC2034
 TABLE_dbg="stats profile corrupt_bounce own_fatal fail_request_every
 fail_pool_every fail_map_every drop_request_every fail_store_every
-fail_request_percent hist store_pages bad_dma_addr_every dma plan_digest map"
+fail_request_percent hist store_pages bad_dma_addr_every misdirect_every dma
+plan_digest map"
 # shellcheck disable=SC2034
 TABLE_root="features"
 # shellcheck disable=SC2034

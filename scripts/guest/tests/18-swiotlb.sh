@@ -4,8 +4,10 @@
 # the kernel has (map=sg, and map=iter on 7.x), must still pass fio
 # crc32c verification for every workload of test 10, no mapping may fail,
 # and after each profile swiotlb must be back at its baseline (no slot
-# leaked by an unmap that does not match its map).  Skipped unless the guest
-# was booted with swiotlb=force (scripts/run-tests does a second boot for it).
+# leaked by an unmap that does not match its map); the driver counts every
+# element swiotlb bounced (dma_bounced_elems = sg_elems on map=sg).
+# Skipped unless the guest was booted with swiotlb=force (scripts/run-tests
+# does a second boot for it).
 . /sgblk/guest/lib.sh
 
 TLB=/sys/kernel/debug/swiotlb
@@ -72,6 +74,9 @@ check_swiotlb() {
 		expect_stat splits_boundary -gt 0
 	fi
 	expect_tlb_base "after map=$1, profile $2"
+	# Every element bounced, and the driver saw each (dma_bounced_elems;
+	# map=sg: the iterator maps ranges, not elements).
+	[ "$1" = iter ] || expect_stat dma_bounced_elems -eq "$(sgblk_stat sg_elems)"
 }
 
 sgblk_load capacity_mb=128
@@ -79,7 +84,8 @@ sgblk_load capacity_mb=128
 # test 10's sizes keeps this boot near 1.5 minutes; a run that never ends
 # fails after 120 s.
 verify_matrix maps="$(map_paths)" div=2 run="fio_bounded 120" \
-	stats='requests|requeues|splits_boundary|bounce_segs' check=check_swiotlb
+	stats='requests|requeues|sg_elems|dma_bounced_elems|splits_boundary|bounce_segs' \
+	check=check_swiotlb
 note "swiotlb verify matrix: $VM_RUNS runs ($(map_paths | tr ' ' +)), 0 failures"
 sgblk_unload
 expect_tlb_base "after unload"
