@@ -341,7 +341,8 @@ struct sgblk_pool *sgblk_dma_pool_new(struct sgblk_dev *dev,
  * get its DMA memory.
  *
  * Return: 0, or a negative errno (-ENOMEM: no bounce memory below the
- * mask) with the device's coherent mask as it was.
+ * mask; -EIO: the DMA layer cannot serve the mask at all) with the
+ * device's coherent mask as it was.
  */
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 		      struct sgblk_pool *next)
@@ -353,8 +354,12 @@ int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 	int ret;
 
 	ret = dma_set_coherent_mask(d, DMA_BIT_MASK(pl->dma_mask_bits));
-	if (ret)
+	if (ret) {
+		/* swiotlb-xen: its bounce buffer lies above the mask */
+		pr_warn("%s: the DMA layer refuses a %u-bit coherent mask (%d)\n",
+			dev_name(d), pl->dma_mask_bits, ret);
 		return ret;
+	}
 	next->mask = d->coherent_dma_mask;
 	need = sgblk_profile_bounce_bufs(p);
 	if (sgblk_pool_fill(next->pool, need, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN) < need) {

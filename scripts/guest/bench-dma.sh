@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench-dma, the part that runs inside one guest boot: what the boot's
-# DMA backend (BACKEND: direct, swiotlb, iommu-lazy, iommu-strict, identity)
+# DMA backend (BACKEND: direct, swiotlb, iommu-lazy, iommu-strict, identity;
+# generic: the Xen dom0 kernel without Xen; xen, xen-swiotlb: under Xen)
 # costs.  sgblk backend=null and backend=memory (profile none; through the
 # pci-testdev function, dma_dev=, in the IOMMU boots) and, as the same
 # boot's baselines, null_blk and brd: randread-4k and seqread-128k each.
@@ -33,8 +34,11 @@ iommu-*|identity)
 	testdev_find
 	testdev_override "$TESTDEV"
 	dmadev="dma_dev=$TESTDEV" ;;
-direct|swiotlb) ;;
-*) fail "BACKEND '$BACKEND': direct, swiotlb, iommu-lazy, iommu-strict or identity" ;;
+direct|swiotlb|generic) ;;
+xen|xen-swiotlb)
+	[ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] ||
+		fail "BACKEND $BACKEND: not booted under Xen (scripts/vm --xen)" ;;
+*) fail "BACKEND '$BACKEND': direct, swiotlb, iommu-lazy, iommu-strict, identity, generic, xen or xen-swiotlb" ;;
 esac
 
 # run DEVICE JOB [MAP]: one fio job on $DEV (sgblk: mapping with MAP), a

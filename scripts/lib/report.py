@@ -199,7 +199,7 @@ def missed_profiles(run_dir, missed, top=8):
     pdir = os.path.join(run_dir, "profile-icount", "profile")
     if not os.path.isdir(pdir):
         return ["", "No function-level profile in this run (scripts/bench profiles the "
-                "missed goals in a second icount boot unless PROFILE_MISSED=0)."]
+                "missed goals in one more icount boot with PROFILE_MISSED=1)."]
     env = profile_report.read_env(pdir)
     counts = profile_report.load_counts(os.path.join(run_dir, "profile-icount"))
     L = ["", "### Where the missed goals' instructions go (make profile, same kernel)", "",
