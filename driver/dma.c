@@ -80,20 +80,25 @@ static const char *sgblk_domain_str(const struct iommu_domain *dom)
 	}
 }
 
-/* What debugfs dma shows of the DMA device: fixed when it is looked up. */
+/*
+ * What debugfs dma shows of the DMA device, and whether the DMA layer may
+ * bounce its mappings itself: fixed when it is looked up.
+ */
 static void sgblk_dma_names(struct sgblk_dev *dev)
 {
 	const struct iommu_domain *dom = dev->iommu;
 
 	dev->backend_name = "direct";
-	if (dom && (dom->type & __IOMMU_DOMAIN_DMA_API))
+	dev->dma_bounces = false;
+	if (dom && (dom->type & __IOMMU_DOMAIN_DMA_API)) {
 		dev->backend_name = "iommu";
-	else if (dev->xen)
+	} else if (dev->xen) {
 		dev->backend_name = "xen-swiotlb";
-	else if (is_swiotlb_force_bounce(sgblk_dma_dev(dev)))
+		dev->dma_bounces = true;
+	} else if (is_swiotlb_force_bounce(sgblk_dma_dev(dev))) {
 		dev->backend_name = "swiotlb";
-	dev->dma_bounces = !strcmp(dev->backend_name, "xen-swiotlb") ||
-			   !strcmp(dev->backend_name, "swiotlb");
+		dev->dma_bounces = true;
+	}
 	dev->domain_name = sgblk_domain_str(dom);
 }
 
