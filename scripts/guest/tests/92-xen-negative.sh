@@ -1,10 +1,11 @@
 # Negative controls for the engine's Xen translation, in a PV dom0.
-# 1. misdirect_every=3: every third request of two descriptors or more has
-#    its first run moved at its own last descriptor's DMA address (a
-#    translation that reaches the wrong frame, inside the request): fio
-#    verify must fail, and the count of such requests rises.  What lies
-#    outside those requests must not change: a brd disk and a region of
-#    sgblk0, both written before, read back intact.
+# 1. misdirect_every=3 under the page profile (a 64 KiB request is 16
+#    descriptors, whatever its pages): every third request has its first
+#    run moved at its own last descriptor's DMA address (a translation that
+#    reaches the wrong frame, inside the request): fio verify must fail,
+#    and the count of such requests rises.  What lies outside those
+#    requests must not change: a brd disk and a region of sgblk0, both
+#    written before, read back intact.
 # 2. bad_dma_addr_every=1: a descriptor whose machine address is no frame
 #    of dom0's: the engine faults (engine_faults = injected_bad_addrs), the
 #    I/O fails with EIO, and the disk's bytes do not change.
@@ -22,12 +23,14 @@ dd if=/tmp/keep of=/dev/ram0 bs=1M oflag=direct 2>/dev/null || fail "write brd"
 dd if=/tmp/keep of=/dev/sgblk0 bs=1M seek=48 oflag=direct 2>/dev/null || fail "write sgblk0's tail"
 echo 0 >"$DBG/sgblk0/stats"
 
+set_profile page
 echo 3 >"$DBG/sgblk0/misdirect_every" || fail "misdirect_every rejected"
 fio_verify /dev/sgblk0 --rw=write --bs=64k --size=16M &&
-	fail "fio verify passed with misdirected runs"
+	fail "fio verify passed with $(sgblk_stat injected_misdirects) misdirected requests"
 grep -q -E 'verify: bad|crc32c: verify failed|bad magic' /tmp/fio.out ||
 	fail "fio failed, but not on verification: $(tail -n 5 /tmp/fio.out)"
 echo 0 >"$DBG/sgblk0/misdirect_every"
+set_profile none
 expect_stat injected_misdirects -gt 0
 expect_clean
 note "misdirected: $(grep -E '^(requests|injected_misdirects|engine_faults) ' \
