@@ -3,7 +3,8 @@
 #                   among them (KVERS="A B" picks some, KVER=A one), and the
 #                   userspace tools
 #   make test       host unit tests + the guest suite on every guest kernel
-#                   (or those KVERS/KVER pick)
+#                   (or those KVERS/KVER pick), and the Xen dom0 boots
+#                   (XEN_KVERS=; none when KVERS/KVER pick)
 #   make bench      the default benchmark (results/<run>/REPORT.md): its
 #                   guests run at once as fio servers, one fio --client per
 #                   job (JOBS=, KVERS=, BACKENDS=, HOSTS=; FLEET=0: in turn)
