@@ -26,18 +26,20 @@
 #   /out/profile/windows          the runs in the plugin's window order
 #   /out/profile/env.txt          (runs: RUNS)
 # Environment: RUNS [sgblk-null:none:randread-4k null_blk:-:randread-4k],
-# RUNTIME [1], SIZE [64M], IODEPTH [32], FREQS [20011], WARMUP [1],
+# RUNTIME [1], SIZE [64M], IODEPTH [32], FREQS [20011; empty: no perf
+# runs, the counted window only (make bench's count boot)], WARMUP [1],
 # WINDOW (seconds counted, from 0.3 s into the run) [0.5].
 . /sgblk/guest/lib.sh
 . /sgblk/guest/devices.sh
 
 RUNS=${RUNS:-sgblk-null:none:randread-4k null_blk:-:randread-4k}
-FREQS=${FREQS:-20011}
+FREQS=${FREQS-20011}
 WINDOW=${WINDOW:-0.5}
 export RUNTIME=${RUNTIME:-1} SIZE=${SIZE:-64M} IODEPTH=${IODEPTH:-32}
 OUT=/out/profile
 mkdir -p $OUT
-command -v perf >/dev/null || fail "no perf in the guest (scripts/vm --perf)"
+[ -z "$FREQS" ] || command -v perf >/dev/null ||
+	fail "no perf in the guest (scripts/vm --perf)"
 echo 0 >/proc/sys/kernel/kptr_restrict
 echo -1 >/proc/sys/kernel/perf_event_paranoid
 {
@@ -45,7 +47,7 @@ echo -1 >/proc/sys/kernel/perf_event_paranoid
 	echo "cpu $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "ncpu $(grep -c ^processor /proc/cpuinfo)"
 	echo "fio $(fio --version)"
-	echo "perf $(perf --version)"
+	[ -z "$FREQS" ] || echo "perf $(perf --version)"
 	echo "runtime $RUNTIME"
 	echo "size $SIZE"
 	echo "iodepth $IODEPTH"
