@@ -161,6 +161,39 @@ static unsigned int sgblk_range_pieces(const struct queue_limits *lim,
 }
 
 /**
+ * sgblk_rq_elems_bound - a bound on blk_rq_map_sg()'s elements, per bio
+ * @rq: the request
+ *
+ * Without visiting a bio_vec: a range of L bytes cut at the queue's
+ * segment boundary B and maximum segment size M (as the block layer cuts a
+ * bio_vec) touches at most L/B + 2 boundary windows, each cut into at most
+ * w/M + 1 pieces, so it makes at most L/M + L/B + 2 pieces.  Summed over
+ * the request's bio_vecs, with integer division (one more for each sum):
+ * 2 + 2 * bio_vecs + bytes/M + bytes/B.  A bio that owns its bio_vec table
+ * (not a clone) covers at most bi_vcnt of them; a clone's bi_vcnt says
+ * nothing (the kernel keeps it 0), so there is no bound here.
+ *
+ * Return: the bound, or UINT_MAX where a bio is a clone.
+ */
+static unsigned int sgblk_rq_elems_bound(struct request *rq)
+{
+	const struct queue_limits *lim = &rq->q->limits;
+	unsigned int bytes = blk_rq_bytes(rq);
+	unsigned int wshift = fls64(lim->seg_boundary_mask);
+	u64 n = 2 + bytes / lim->max_segment_size;
+	struct bio *bio;
+
+	if (wshift < 64)
+		n += (u64)bytes >> wshift;
+	__rq_for_each_bio(bio, rq) {
+		if (bio_flagged(bio, BIO_CLONED) || (!bio->bi_vcnt && bio->bi_iter.bi_size))
+			return UINT_MAX;
+		n += 2 * (u64)bio->bi_vcnt;
+	}
+	return min_t(u64, n, UINT_MAX);
+}
+
+/**
  * sgblk_rq_fits - can blk_rq_map_sg() map @rq into @cap entries?
  * @rq: the request
  * @cap: the entries the request's table has
@@ -173,7 +206,8 @@ static unsigned int sgblk_range_pieces(const struct queue_limits *lim,
  * it makes no more).  The block layer's own count, nr_phys_segments, is
  * not trusted for memory safety: it was made under the limits of the day
  * the request was built, and blk_rq_map_sg() complains only after the
- * write.
+ * write.  sgblk_rq_elems_bound() answers most requests first, without
+ * the walk.
  *
  * Return: true if the bound is at most @cap.
  */
@@ -184,6 +218,8 @@ static bool sgblk_rq_fits(struct request *rq, unsigned int cap)
 	struct bio_vec bv;
 	unsigned int n = 0;
 
+	if (sgblk_rq_elems_bound(rq) <= cap)
+		return true;
 	rq_for_each_bvec(bv, rq, ri) {
 		n += sgblk_range_pieces(lim, page_to_phys(bv.bv_page) + bv.bv_offset,
 					bv.bv_len, cap);
