@@ -14,6 +14,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bounds  # noqa: E402
 import report  # noqa: E402
+import taptest  # noqa: E402
 
 KALLSYMS = """ffffffff81000000 T memcpy_orig
 ffffffff81000100 T __memcpy
@@ -144,11 +145,4 @@ def row(dev, prof, job, iops, bounce=None, elems=None, descs=None):
 
 
 if __name__ == "__main__":
-    result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(Bounds))
-    bad = {t.id().rsplit(".", 1)[-1] for t, _ in result.failures + result.errors}
-    for i, t in enumerate(unittest.defaultTestLoader.getTestCaseNames(Bounds), 1):
-        print("%s %d - bounds: %s" % ("not ok" if t in bad else "ok", i, t))
-    for t, tb in result.failures + result.errors:
-        print("# " + tb.replace("\n", "\n# "))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.exit(taptest.run(Bounds, "bounds"))

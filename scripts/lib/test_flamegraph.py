@@ -8,6 +8,7 @@ import xml.dom.minidom
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flamegraph as fg  # noqa: E402
+import taptest  # noqa: E402
 
 SCRIPT = """fio 
 \tffffffffa0001234 sgblk_dma_map+0x12 ([sgblk])
@@ -74,12 +75,4 @@ class Fold(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(
-        unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
-    bad = {t.id() for t, _ in result.failures + result.errors}
-    for i, t in enumerate(unittest.defaultTestLoader.getTestCaseNames(Fold), 1):
-        tid = "%s.Fold.%s" % (__name__, t)
-        print("%s %d - flamegraph: %s" % ("not ok" if tid in bad else "ok", i, t))
-    for t, tb in result.failures + result.errors:
-        print("# " + tb.replace("\n", "\n# "))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.exit(taptest.run(Fold, "flamegraph"))

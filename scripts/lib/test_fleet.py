@@ -13,6 +13,7 @@ import unittest
 LIB = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, LIB)
 import report  # noqa: E402
+import taptest  # noqa: E402
 
 
 def job(name, host, port, iops, error=0):
@@ -150,11 +151,4 @@ class Fleet(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(Fleet))
-    bad = {t.id().rsplit(".", 1)[-1] for t, _ in result.failures + result.errors}
-    for i, t in enumerate(unittest.defaultTestLoader.getTestCaseNames(Fleet), 1):
-        print("%s %d - fleet: %s" % ("not ok" if t in bad else "ok", i, t))
-    for t, tb in result.failures + result.errors:
-        print("# " + tb.replace("\n", "\n# "))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.exit(taptest.run(Fleet, "fleet"))

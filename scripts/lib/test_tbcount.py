@@ -6,6 +6,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tbcount as tc  # noqa: E402
+import taptest  # noqa: E402
 
 KALLSYMS = """ffffffff81000000 T _stext
 ffffffff81001000 t native_safe_halt
@@ -49,11 +50,4 @@ class TbCount(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    result = unittest.TextTestRunner(stream=open(os.devnull, "w")).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(TbCount))
-    bad = {t.id().rsplit(".", 1)[-1] for t, _ in result.failures + result.errors}
-    for i, t in enumerate(unittest.defaultTestLoader.getTestCaseNames(TbCount), 1):
-        print("%s %d - tbcount: %s" % ("not ok" if t in bad else "ok", i, t))
-    for t, tb in result.failures + result.errors:
-        print("# " + tb.replace("\n", "\n# "))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.exit(taptest.run(TbCount, "tbcount"))
