@@ -139,6 +139,7 @@ test-debug: tools
 	$(MAKE) -s modules KVERS="$$rels"; \
 	KVERS="$$rels" SGBLK_HOST_TESTS=0 SGBLK_EXTRA_APPEND="kasan_multi_shot log_buf_len=8M" \
 		SGBLK_VM_TIMEOUT=$${SGBLK_VM_TIMEOUT:-7200} SGBLK_SWIOTLB_TIMEOUT=$${SGBLK_SWIOTLB_TIMEOUT:-3600} \
+		SGBLK_IOMMU_TIMEOUT=$${SGBLK_IOMMU_TIMEOUT:-3600} \
 		SGBLK_TEST_TIMEOUT=$${SGBLK_TEST_TIMEOUT:-2700} \
 		scripts/run-tests $(if $(TESTS),'$(TESTS)')
 
