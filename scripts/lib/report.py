@@ -209,7 +209,7 @@ def missed_profiles(run_dir, missed, top=8):
          "exactly per code block by the QEMU plugin tbcount over %s s of each run, divided "
          "by the I/Os in that window. Flame graphs (perf samples) in `profile-icount/`."
          % env.get("window", "?")]
-    for name, a, b in missed:
+    for name, a, b, *_ in missed:
         if len(a) != 3:
             L += ["", "**%s**: not profiled (make profile runs fio jobs)." % name]
             continue
@@ -470,7 +470,7 @@ def intro_lines(run_dir, env, present):
 
 def goal_lines(run_dir, rows):
     """The goals table, its bounds and notes; the missed goals as (name,
-    sgblk side, reference side)."""
+    sgblk side, reference side, bound or None)."""
     costs = bounds.costs(os.path.join(run_dir, "count"))
     L = ["", "## Performance goals (judged on icount)", "",
          "| goal | measured | bound | fraction of bound | goal | result | tcg (sanity) |",
@@ -483,7 +483,7 @@ def goal_lines(run_dir, rows):
         v = ri if g["judged"] == "ratio" else frac
         res = "n/a" if v is None else ("met" if v >= g["target"] else "**missed**")
         if v is not None and v < g["target"]:
-            missed.append((g["name"], g["a"], g["b"]))
+            missed.append((g["name"], g["a"], g["b"], bd))
             if g["judged"] == "ratio" and bd is not None and bd < g["target"]:
                 res += " (goal above the bound)"
         L.append("| %s | %s | %s | %s | %s >= %.2f | %s | %s |" % (
@@ -520,16 +520,21 @@ def missed_lines(run_dir, rows, missed):
          "In icount mode the guest CPU executes one instruction per virtual ns and fio "
          "keeps it busy (the cpu column), so 1e9 / IOPS is the instructions one I/O "
          "costs the whole guest stack; the difference is what sgblk adds. The counters "
-         "say what the driver did with each request.", "",
-         "| goal | instr/I/O sgblk | instr/I/O reference | extra instr/I/O | cpu % | "
-         "descs/req | splits/req | bounced % of bytes |", "|---|---|---|---|---|---|---|---|"]
-    for name, a, b in missed:
+         "say what the driver did with each request. Beyond the bound: the "
+         "instructions per I/O sgblk spends over what its bound allows (reference / "
+         "bound); for sgblk null, what its own code costs beyond the DMA API calls and "
+         "null_blk's driver.", "",
+         "| goal | instr/I/O sgblk | instr/I/O reference | extra instr/I/O | beyond the bound "
+         "| cpu % | descs/req | splits/req | bounced % of bytes |",
+         "|---|---|---|---|---|---|---|---|---|"]
+    for name, a, b, bd in missed:
         ra, rb = find(rows["icount"], *a), find(rows["icount"], *b)
         if not ra or not rb:
             continue
         ia, ib = 1e9 / ra["iops"], 1e9 / rb["iops"]
-        L.append("| %s | %.0f | %.0f | %+.0f | %s | %s | %s | %s |" % (
-            name, ia, ib, ia - ib, fmt(ra["cpu_pct"], "%.0f"),
+        L.append("| %s | %.0f | %.0f | %+.0f | %s | %s | %s | %s | %s |" % (
+            name, ia, ib, ia - ib, fmt(bd and ia - ib / bd, "%+.0f"),
+            fmt(ra["cpu_pct"], "%.0f"),
             fmt(ra.get("descs_per_req"), "%.2f"), fmt(ra.get("splits_per_req"), "%.2f"),
             fmt(ra.get("bounce_pct"), "%.1f")))
     return L + missed_profiles(run_dir, missed)
@@ -539,7 +544,7 @@ def write_missed_tsv(run_dir, missed):
     """missed.tsv: the missed fio goals, for scripts/bench to profile."""
     with open(os.path.join(run_dir, "missed.tsv"), "w") as f:
         f.write("goal\tdevice\tprofile\tjob\tref_device\tref_profile\n")
-        for name, a, b in missed:
+        for name, a, b, *_ in missed:
             if len(a) == 3:  # fio jobs only: make profile runs fio
                 f.write("%s\t%s\t%s\t%s\t%s\t%s\n" % ((name,) + a + b[:2]))
 
