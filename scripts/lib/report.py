@@ -506,8 +506,8 @@ def goal_lines(run_dir, rows):
               "every code block executed in a window of each run, same kernel and module):", ""]
         L += ["- " + bounds.describe(k, costs[k]) for k in sorted(costs)]
     else:
-        L += ["", "No count boot in this run (COUNT=0, several kernels or backends, no "
-              "icount mode, or it failed: see `count/console.log.gz`): no bounds."]
+        L += ["", "No count boot for this group (COUNT=0, a backend other than direct, "
+              "HOSTS, no icount mode, or it failed: see `count/console.log.gz`): no bounds."]
     return L, missed
 
 

@@ -60,7 +60,7 @@ def main():
                                              " | ".join(cells)))
     L += ["", "The cells are IOPS ratios. Bold: an icount ratio below its goal. A goal "
           "judged on the fraction of its bound is judged in the group's REPORT.md, where "
-          "the bound is, when the run made a count boot (one kernel, direct backend)."]
+          "the bound is (the direct-backend groups, which get a count boot)."]
     with open(os.path.join(run_dir, "REPORT.md"), "w") as f:
         f.write("\n".join(L) + "\n")
 
