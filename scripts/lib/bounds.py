@@ -64,24 +64,13 @@ def counted(counts, pdir, key, pattern, loops_only=False):
     instructions per I/O}) in the counted window of run @key, or None.
     @loops_only: only their blocks that ran LOOP_EXECS_PER_PAGE times per
     page of the I/O or more."""
-    unit = profile_report.unit_name(*key)
-    if not counts or unit not in counts[0]:
+    win = profile_report.counted_blocks(pdir, profile_report.unit_name(*key), counts)
+    if not win or win[2] <= 0:
         return None
-    with open(os.path.join(pdir, unit + ".window")) as fh:
-        t = [int(x) for x in fh.read().split()]
-    _, iops = profile_report.fio_ns_per_io(os.path.join(pdir, unit + ".count.json"))
-    ios = iops * (t[1] - t[0]) / 1e9
-    if ios <= 0:
-        return None
-    msyms = ([], [])
-    mpath = os.path.join(pdir, unit + ".kallsyms")
-    if os.path.exists(mpath):
-        with open(mpath) as fh:
-            msyms = tbcount.read_kallsyms(fh)
-    syms = tbcount.merge_syms(counts[1], msyms)
+    blocks, syms, ios, _ = win
     least = LOOP_EXECS_PER_PAGE * JOB_PAGES.get(key[2], 1) * ios if loops_only else 0
-    window = [b for b in counts[0][unit] if b[2] >= least]
-    parts = {f: n / ios for f, n in tbcount.per_function(window, syms).items()
+    parts = {f: n / ios for f, n in
+             tbcount.per_function([b for b in blocks if b[2] >= least], syms).items()
              if pattern.match(f)}
     return sum(parts.values()), parts
 

@@ -112,8 +112,10 @@ def load_counts(run_dir):
     return dict(zip(names, wins)), ksyms
 
 
-def counted_window(pdir, dev, counts):
-    """(instructions per function, I/Os, ns) of dev's counted window, or None."""
+def counted_blocks(pdir, dev, counts):
+    """(blocks, symbols, I/Os, ns) of dev's counted window: the plugin's
+    (vaddr, insns, execs) and the kernel's symbols with the module's; None
+    without one."""
     if not counts or dev not in counts[0]:
         return None
     with open(os.path.join(pdir, dev + ".window")) as fh:
@@ -124,9 +126,17 @@ def counted_window(pdir, dev, counts):
     if os.path.exists(mpath):
         with open(mpath) as fh:
             msyms = tbcount.read_kallsyms(fh)
-    fn = tbcount.per_function(counts[0][dev], tbcount.merge_syms(counts[1], msyms))
     wns = t[1] - t[0]
-    return fn, iops * wns / 1e9, wns
+    return counts[0][dev], tbcount.merge_syms(counts[1], msyms), iops * wns / 1e9, wns
+
+
+def counted_window(pdir, dev, counts):
+    """(instructions per function, I/Os, ns) of dev's counted window, or None."""
+    win = counted_blocks(pdir, dev, counts)
+    if not win:
+        return None
+    blocks, syms, ios, wns = win
+    return tbcount.per_function(blocks, syms), ios, wns
 
 
 def read_env(pdir):

@@ -348,14 +348,14 @@ def same_queue_bound(rows, key, twin_key, ref):
     page for the block layer), and the twin's plan is one descriptor per
     element: the twin's ratio to the reference (@ref instructions per
     I/O), if the run shows both built the same elements per request."""
-    r, t = find(rows, *key), find(rows, *twin_key)
-    if not (r and t and t["iops"]):
+    r, t, twin = find(rows, *key), find(rows, *twin_key), instr_per_io(rows, twin_key)
+    if not (r and twin):
         return None
     re_, te = r.get("sg_elems_per_req"), t.get("sg_elems_per_req")
     if re_ is None or te is None or abs(re_ - te) > 0.01 or \
             abs((t.get("descs_per_req") or 0) - te) > 0.01:
         return None
-    return ref / (1e9 / t["iops"])
+    return ref / twin
 
 
 def load(run_dir):
