@@ -498,4 +498,84 @@ static inline phys_addr_t sgblk_xen_mach_to_phys(phys_addr_t mach)
 }
 #endif
 
+/*
+ * Cache coherence of a disk's DMA device.  A non-coherent bus master reads
+ * and writes memory at the point of coherency (PoC), past the CPU caches;
+ * the DMA API's maintenance at map and unmap (arm64: clean to PoC at map,
+ * invalidate at unmap of a device-written buffer) makes that safe.  The
+ * engine, standing in for such a master, reaches the pages through the
+ * kernel's cacheable linear map, so it brackets each access with a clean
+ * and invalidate to PoC by virtual address (DC CIVAC; see
+ * sgblk_engine_poc()).  Only arm64 has that here: elsewhere a non-coherent
+ * device is refused.  The kernels' own helpers (dcache_clean_inval_poc(),
+ * arch_sync_dma_*()) are not exported to modules.
+ */
+#ifdef CONFIG_ARM64
+#include <asm/barrier.h>
+#include <asm/cputype.h>
+
+#define SGBLK_POC_MAINT_AVAILABLE	true
+
+/* This CPU's smallest data cache line, from CTR_EL0.DminLine (log2 words). */
+static inline unsigned int sgblk_dcache_line(void)
+{
+	return 4U << ((read_cpuid_cachetype() >> 16) & 0xf);
+}
+
+/*
+ * Clean and invalidate [@va, @va + @len) to the point of coherency, by
+ * lines of @line bytes (the smallest line of any CPU: a DC by VA acts on
+ * every cache the address may be in, each at its own line size); the DSB
+ * waits for it to complete.
+ */
+static inline void sgblk_poc_clean_inval(const void *va, size_t len,
+					 unsigned int line)
+{
+	unsigned long p = (unsigned long)va & ~(unsigned long)(line - 1);
+	unsigned long end = (unsigned long)va + len;
+
+	for (; p < end; p += line)
+		asm volatile("dc civac, %0" : : "r" (p) : "memory");
+	dsb(sy);
+}
+#else
+#define SGBLK_POC_MAINT_AVAILABLE	false
+
+static inline unsigned int sgblk_dcache_line(void)
+{
+	return 0;
+}
+
+static inline void sgblk_poc_clean_inval(const void *va, size_t len,
+					 unsigned int line)
+{
+}
+#endif
+
+/*
+ * Making a device coherent or not, with the kernel's own accessor
+ * (dev_assign_dma_coherent(), 7.x, where coherence is one of the device's
+ * flags), on architectures whose devices may be non-coherent.  Kernels
+ * without it (6.1 and 6.12 keep a bit-field only architecture code sets)
+ * and architectures whose devices are all coherent (x86) leave coherence
+ * to the platform.
+ */
+#if (defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
+	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU) || \
+	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU_ALL)) && \
+	defined(SGBLK_HAVE_DEV_ASSIGN_DMA_COHERENT)
+#define SGBLK_DMA_COHERENCE_SETTABLE	true
+
+static inline void sgblk_set_dma_coherent(struct device *d, bool coherent)
+{
+	dev_assign_dma_coherent(d, coherent);
+}
+#else
+#define SGBLK_DMA_COHERENCE_SETTABLE	false
+
+static inline void sgblk_set_dma_coherent(struct device *d, bool coherent)
+{
+}
+#endif
+
 #endif /* SGBLK_COMPAT_H */

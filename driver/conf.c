@@ -58,6 +58,11 @@ module_param_named(map, sgblk_map, charp, 0444);
 MODULE_PARM_DESC(map,
 		 "DMA mapping path: sg (blk_rq_map_sg + dma_map_sg) or iter (the block layer's DMA iterator, 7.x kernels) (default sg)");
 
+static char *sgblk_coherent = "auto";
+module_param_named(coherent, sgblk_coherent, charp, 0444);
+MODULE_PARM_DESC(coherent,
+		 "Cache coherence of each disk's own DMA device: auto (the platform's), yes or no (set with the kernel's accessor, 7.x; no: arm64 only) (default auto)");
+
 static unsigned int sgblk_sgl_entries = SGBLK_MAX_SEGMENTS;
 module_param_named(sgl_entries, sgblk_sgl_entries, uint, 0444);
 MODULE_PARM_DESC(sgl_entries,
@@ -152,6 +157,53 @@ int sgblk_map_check(enum sgblk_map map)
 	return 0;
 }
 
+static const char *const sgblk_coherent_names[] = {
+	[SGBLK_COHERENT_AUTO] = "auto",
+	[SGBLK_COHERENT_YES] = "yes",
+	[SGBLK_COHERENT_NO] = "no",
+};
+
+/**
+ * sgblk_coherent_parse - a coherence setting by name
+ * @s: "auto", "yes" or "no" (a trailing newline is ignored)
+ *
+ * Return: the enum sgblk_coherent value, or -EINVAL.
+ */
+int sgblk_coherent_parse(const char *s)
+{
+	return sysfs_match_string(sgblk_coherent_names, s);
+}
+
+const char *sgblk_coherent_str(enum sgblk_coherent c)
+{
+	return c < ARRAY_SIZE(sgblk_coherent_names) ? sgblk_coherent_names[c] : "?";
+}
+
+/*
+ * Coherence is set on the disk's own platform device only, and only where
+ * the kernel offers the accessor and the engine can act as such a device.
+ */
+static int sgblk_coherent_check(const struct sgblk_conf *conf)
+{
+	if (conf->coherent == SGBLK_COHERENT_AUTO)
+		return 0;
+	if (conf->dma_dev[0]) {
+		pr_err("coherent=%s: a PCI function (dma_dev) keeps its platform's coherence; use coherent=auto\n",
+		       sgblk_coherent_str(conf->coherent));
+		return -EINVAL;
+	}
+	if (!SGBLK_DMA_COHERENCE_SETTABLE) {
+		pr_err("coherent=%s: this kernel cannot set a device's coherence (dev_assign_dma_coherent(), 7.x, on an architecture with non-coherent DMA); use coherent=auto\n",
+		       sgblk_coherent_str(conf->coherent));
+		return -EOPNOTSUPP;
+	}
+	if (conf->coherent == SGBLK_COHERENT_NO && !SGBLK_POC_MAINT_AVAILABLE) {
+		pr_err("coherent=no: the engine has no cache maintenance for this architecture (arm64 only)\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 /**
  * sgblk_conf_dma_dev - set the PCI function a disk will map through
  * @dma_dev: the configuration's dma_dev field
@@ -192,11 +244,14 @@ int sgblk_conf_dma_dev(char dma_dev[SGBLK_DMA_DEV_LEN], const char *name)
  * sgblk_conf_check - validate a device configuration
  * @conf: the configuration
  *
- * Return: 0, or -EINVAL (-EOPNOTSUPP: a mapping path this kernel lacks)
+ * Return: 0, or -EINVAL (-EOPNOTSUPP: a mapping path or a coherence setting
+ * this kernel or architecture lacks)
  * with the reason logged.
  */
 int sgblk_conf_check(const struct sgblk_conf *conf)
 {
+	int ret;
+
 	if (!conf->capacity_mb || conf->capacity_mb > SGBLK_MAX_CAPACITY_MB) {
 		pr_err("capacity_mb %llu out of range 1-%llu\n",
 		       conf->capacity_mb, SGBLK_MAX_CAPACITY_MB);
@@ -230,6 +285,9 @@ int sgblk_conf_check(const struct sgblk_conf *conf)
 		       conf->completion_nsec);
 		return -EINVAL;
 	}
+	ret = sgblk_coherent_check(conf);
+	if (ret)
+		return ret;
 	return sgblk_map_check(conf->map);
 }
 
@@ -262,6 +320,12 @@ int sgblk_conf_from_params(struct sgblk_conf *conf)
 		return -EINVAL;
 	}
 	conf->map = ret;
+	ret = sgblk_coherent_parse(sgblk_coherent);
+	if (ret < 0) {
+		pr_err("coherent '%s': must be auto, yes or no\n", sgblk_coherent);
+		return -EINVAL;
+	}
+	conf->coherent = ret;
 	if (sgblk_profile_preset(sgblk_profile, &conf->profile)) {
 		pr_err("profile '%s': unknown preset\n", sgblk_profile);
 		return -EINVAL;

@@ -26,6 +26,18 @@ enum sgblk_map {
 	SGBLK_MAP_ITER,
 };
 
+/*
+ * The cache coherence of the disk's own platform device: the platform's
+ * (auto; on arm64 a device firmware does not describe is not coherent),
+ * or set with the kernel's accessor (yes, no; see sgblk_set_dma_coherent()).
+ * A PCI function (dma_dev) keeps its platform's.
+ */
+enum sgblk_coherent {
+	SGBLK_COHERENT_AUTO,
+	SGBLK_COHERENT_YES,
+	SGBLK_COHERENT_NO,
+};
+
 /* A PCI device name ("0000:00:03.0") and its NUL, with room to spare. */
 #define SGBLK_DMA_DEV_LEN	32
 
@@ -46,6 +58,7 @@ struct sgblk_conf {
 	struct sgblk_profile profile;
 	char dma_dev[SGBLK_DMA_DEV_LEN];
 	enum sgblk_map map;
+	enum sgblk_coherent coherent;
 	unsigned int sgl_entries;
 };
 
@@ -61,5 +74,7 @@ const char *sgblk_completion_str(enum sgblk_completion c);
 int sgblk_map_parse(const char *s);
 const char *sgblk_map_str(enum sgblk_map map);
 int sgblk_map_check(enum sgblk_map map);
+int sgblk_coherent_parse(const char *s);
+const char *sgblk_coherent_str(enum sgblk_coherent c);
 
 #endif /* SGBLK_CONF_H */

@@ -5,7 +5,7 @@
  * mkdir makes a device configuration (not yet a disk) holding the module
  * parameters' defaults; its attributes carry the module parameters' names:
  *   capacity_mb backend bs submit_queues poll_queues queue_depth completion
- *   completion_nsec profile dma_dev map
+ *   completion_nsec profile dma_dev map coherent
  *                             read/write while powered off; a write while
  *                             powered on returns -EBUSY, an invalid value
  *                             -EINVAL (dma_dev: -ENODEV if no PCI function
@@ -195,6 +195,23 @@ static ssize_t sgblk_cfs_show_map(const struct sgblk_cfs_dev *cd,
 	return sysfs_emit(page, "%s\n", sgblk_map_str(map));
 }
 
+static int sgblk_cfs_parse_coherent(void *v, const char *page)
+{
+	int ret = sgblk_coherent_parse(page);
+
+	if (ret < 0)
+		return -EINVAL;
+	*(enum sgblk_coherent *)v = ret;
+	return 0;
+}
+
+static ssize_t sgblk_cfs_show_coherent(const struct sgblk_cfs_dev *cd,
+				       const void *v, char *page)
+{
+	return sysfs_emit(page, "%s\n",
+			  sgblk_coherent_str(*(const enum sgblk_coherent *)v));
+}
+
 /* An attribute's parser and printer, made by SGBLK_CFS_ATTR(). */
 typedef ssize_t (*sgblk_cfs_io_t)(const struct sgblk_cfs_dev *cd,
 				  struct sgblk_conf *c, const char *in,
@@ -299,6 +316,7 @@ SGBLK_CFS_ATTR(completion_nsec, u64);
 SGBLK_CFS_ATTR(profile, profile);
 SGBLK_CFS_ATTR(dma_dev, dma_dev);
 SGBLK_CFS_ATTR(map, map);
+SGBLK_CFS_ATTR(coherent, coherent);
 
 static ssize_t sgblk_cfs_power_show(struct config_item *item, char *page)
 {
@@ -385,6 +403,7 @@ static struct configfs_attribute *sgblk_cfs_dev_attrs[] = {
 	&sgblk_cfs_attr_profile,
 	&sgblk_cfs_attr_dma_dev,
 	&sgblk_cfs_attr_map,
+	&sgblk_cfs_attr_coherent,
 	&sgblk_cfs_attr_power,
 	&sgblk_cfs_attr_index,
 	&sgblk_cfs_attr_disk,

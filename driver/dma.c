@@ -17,12 +17,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
 #include <linux/iommu.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
+#include <linux/smp.h>
 #include <linux/swiotlb.h>
 #include "sgblk.h"
 #include "dma.h"
@@ -104,6 +106,56 @@ static void sgblk_dma_names(struct sgblk_dev *dev)
 
 static void sgblk_dma_release_pools(struct sgblk_dev *dev);
 
+static void sgblk_dcache_line_of(void *line)
+{
+	*(unsigned int *)line = sgblk_dcache_line();
+}
+
+/*
+ * The smallest data cache line of the online CPUs: a clean by virtual
+ * address reaches every cache the line may be in, each at its own line
+ * size, so the engine's maintenance strides by the smallest.
+ */
+static unsigned int sgblk_poc_line(void)
+{
+	unsigned int cpu, line, min = UINT_MAX;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		if (!smp_call_function_single(cpu, sgblk_dcache_line_of, &line, 1))
+			min = min(min, line);
+	cpus_read_unlock();
+	return min;
+}
+
+/**
+ * sgblk_dma_coherence - the DMA device's cache coherence
+ * @dev: the disk; conf.coherent checked by sgblk_conf_check() (yes or no
+ *	only for its own platform device, where the kernel has the accessor)
+ * @d: its DMA device, before its DMA mask is set
+ *
+ * A non-coherent device reads and writes memory at the point of
+ * coherency; the DMA API's maintenance at map and unmap makes that safe
+ * for the CPU, and the engine, standing in for the device, must then reach
+ * memory the same way (sgblk_engine_poc()).  Where it cannot, the device is
+ * refused.
+ * Return: 0, or -EOPNOTSUPP.
+ */
+static int sgblk_dma_coherence(struct sgblk_dev *dev, struct device *d)
+{
+	if (dev->conf.coherent != SGBLK_COHERENT_AUTO)
+		sgblk_set_dma_coherent(d, dev->conf.coherent == SGBLK_COHERENT_YES);
+	dev->noncoherent = !dev_is_dma_coherent(d);
+	if (!dev->noncoherent)
+		return 0;
+	if (!SGBLK_POC_MAINT_AVAILABLE) {
+		dev_err(d, "DMA is not cache-coherent here, and the engine cannot reach memory past the CPU caches on this architecture: not supported\n");
+		return -EOPNOTSUPP;
+	}
+	dev->poc_line = sgblk_poc_line();
+	return 0;
+}
+
 int sgblk_dma_init(struct sgblk_dev *dev)
 {
 	struct sgblk_pool *next;
@@ -118,16 +170,10 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	if (ret)
 		goto err_bcache;
 	d = sgblk_dma_dev(dev);
-	/*
-	 * The engine writes through the kernel's cached mapping of the pages
-	 * it reaches by DMA address; without coherent DMA an unmap would
-	 * invalidate those writes away on real hardware.
-	 */
-	if (!dev_is_dma_coherent(d)) {
-		dev_err(d, "DMA is not cache-coherent here: not supported\n");
-		ret = -EOPNOTSUPP;
+	ret = sgblk_dma_coherence(dev, d);
+	if (ret)
 		goto err_put;
-	}
+	/* After the coherence: the DMA layer decides here whether to sync. */
 	ret = dma_set_mask(d, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_put;
@@ -346,7 +392,7 @@ struct sgblk_pool *sgblk_dma_pool_new(struct sgblk_dev *dev,
  * get its DMA memory.
  *
  * Return: 0, or a negative errno (-ENOMEM: no bounce memory below the
- * mask; -EIO: the DMA layer cannot serve the mask at all) with the
+ * mask; -EOPNOTSUPP: the DMA layer cannot serve the mask at all) with the
  * device's coherent mask as it was.
  */
 int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
@@ -360,10 +406,14 @@ int sgblk_dma_prepare(struct sgblk_dev *dev, const struct sgblk_profile *p,
 
 	ret = dma_set_coherent_mask(d, DMA_BIT_MASK(pl->dma_mask_bits));
 	if (ret) {
-		/* swiotlb-xen: its bounce buffer lies above the mask */
-		pr_warn("%s: the DMA layer refuses a %u-bit coherent mask (%d)\n",
-			dev_name(d), pl->dma_mask_bits, ret);
-		return ret;
+		/*
+		 * No memory the DMA layer allocates from lies below the mask:
+		 * a machine whose RAM starts above it (arm64 virt: 1 GiB), or
+		 * swiotlb-xen, whose bounce buffer lies above it.
+		 */
+		pr_err("%s: profile %s: the DMA layer refuses a %u-bit DMA mask (%d): no memory it can allocate from lies below it on this machine\n",
+		       dev_name(d), p->name, pl->dma_mask_bits, ret);
+		return -EOPNOTSUPP;
 	}
 	next->mask = d->coherent_dma_mask;
 	need = sgblk_profile_bounce_bufs(p);
@@ -456,7 +506,9 @@ void sgblk_dma_qlimits(struct sgblk_dev *dev, struct sgblk_qlimits *l)
  * dma-direct bounces everything; xen-swiotlb: a Xen PV domain's DMA ops,
  * DMA addresses are machine addresses; direct), domain (none, identity, dma,
  * dma-fq: lazy IOTLB flushes; both "gone" once the device was removed),
- * map (sg: dma_map_sg; iter: the block layer's DMA iterator), mask and
+ * map (sg: dma_map_sg; iter: the block layer's DMA iterator), coherent
+ * (yes, or no: the DMA API maintains the caches, the engine reaches memory
+ * past them), coherent_conf (auto: the platform's; yes, no: set), mask and
  * coherent_mask (bits), pool_mask (bits: the mask the bounce pool was filled
  * under, 0 when there is none), pool_foreign_frees (pools destroyed under
  * a coherent mask that does not cover theirs: must stay 0), maps_outstanding
@@ -474,6 +526,8 @@ void sgblk_dma_show(struct seq_file *m, struct sgblk_dev *dev)
 	seq_printf(m, "backend: %s\n", READ_ONCE(dev->backend_name));
 	seq_printf(m, "domain: %s\n", READ_ONCE(dev->domain_name));
 	seq_printf(m, "map: %s\n", sgblk_map_str(READ_ONCE(dev->conf.map)));
+	seq_printf(m, "coherent: %s\n", dev->noncoherent ? "no" : "yes");
+	seq_printf(m, "coherent_conf: %s\n", sgblk_coherent_str(dev->conf.coherent));
 	seq_printf(m, "mask: %d\n", fls64(dma_get_mask(d)));
 	seq_printf(m, "coherent_mask: %d\n", fls64(d->coherent_dma_mask));
 	seq_printf(m, "pool_mask: %d\n", fls64(READ_ONCE(dev->pool_mask)));

@@ -112,12 +112,41 @@ static void sgblk_unmap_rq(struct device *d, struct sgblk_cmd *cmd,
 		sgblk_unmap_sgl(d, cmd, dir);
 }
 
+/**
+ * sgblk_count_cache - the bytes a non-coherent device's mapping maintains
+ * @dev: the device, not cache-coherent
+ * @rq: the request, mapped whole
+ * @map: true at map, false at unmap
+ *
+ * The DMA API hands a buffer to a non-coherent device at map (arm64:
+ * clean to the point of coherency, whatever the direction) and back at
+ * unmap (invalidate, where the device wrote it); the byte counts follow
+ * that contract, per direction: cache_map_to_dev, cache_map_from_dev,
+ * cache_unmap_from_dev.
+ */
+static noinline void sgblk_count_cache(struct sgblk_dev *dev,
+				       struct request *rq, bool map)
+{
+	unsigned int bytes = blk_rq_payload_bytes(rq);
+
+	if (rq_dma_dir(rq) == DMA_TO_DEVICE) {
+		if (map)
+			sgblk_stat_add(dev, cache_map_to_dev, bytes);
+	} else if (map) {
+		sgblk_stat_add(dev, cache_map_from_dev, bytes);
+	} else {
+		sgblk_stat_add(dev, cache_unmap_from_dev, bytes);
+	}
+}
+
 /* End the device's mapping of a request, however it was made. */
 static void sgblk_unmap_owned(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 			      struct request *rq)
 {
 	sgblk_unmap_rq(sgblk_dma_dev(dev), cmd, rq, rq_dma_dir(rq));
 	sgblk_own_move(dev, cmd, SGBLK_OWN_DEVICE, SGBLK_OWN_UNMAPPED);
+	if (unlikely(dev->noncoherent))
+		sgblk_count_cache(dev, rq, false);
 }
 
 /*
@@ -526,6 +555,8 @@ static blk_status_t sgblk_map_rq(struct sgblk_dev *dev, struct sgblk_cmd *cmd,
 		return sgblk_wait_or_fail(dev, cmd, rq, SGBLK_WAIT_MAP);
 	}
 	sgblk_own_move(dev, cmd, SGBLK_OWN_UNMAPPED, SGBLK_OWN_DEVICE);
+	if (unlikely(dev->noncoherent))
+		sgblk_count_cache(dev, rq, true);
 	if (cmd->via_iter)
 		return BLK_STS_OK;
 	seg_min = U32_MAX;

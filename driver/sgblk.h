@@ -110,6 +110,11 @@ struct sgblk_pool {
  *	NULL once the device is gone)
  * @xen: its DMA ops are swiotlb-xen's (a Xen PV domain): DMA addresses are
  *	machine addresses, translated back through the domain's p2m
+ * @noncoherent: the device is not cache-coherent: the DMA API maintains
+ *	the caches at map and unmap, and the engine accesses memory as such a
+ *	device does, at the point of coherency (sgblk_engine_poc())
+ * @poc_line: the smallest data cache line of any CPU, the stride of the
+ *	engine's maintenance (0 when @noncoherent is false)
  * @dma_bounces: the DMA layer may bounce a mapping itself (swiotlb,
  *	swiotlb-xen): each mapped element is checked (dma_bounced_elems)
  * @backend_name: for debugfs dma: iommu, swiotlb or direct (gone once the
@@ -147,6 +152,8 @@ struct sgblk_dev {
 	struct device *dmadev;
 	struct iommu_domain *iommu;
 	bool xen;
+	bool noncoherent;
+	unsigned int poc_line;
 	bool dma_bounces;
 	const char *backend_name;
 	const char *domain_name;

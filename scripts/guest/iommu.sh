@@ -1,17 +1,22 @@
 # Helpers for the IOMMU tests (sourced after lib.sh).  scripts/vm --iommu
-# boots a q35 guest with an intel-iommu and a driverless pci-testdev function
-# (1b36:0005); these find that function and hand it to sgblk.
+# boots a guest with an IOMMU (x86: q35 with an intel-iommu; arm64: virt
+# with an SMMUv3) and a driverless pci-testdev function (1b36:0005; arm64
+# guests always have one, coherent and untranslated without --iommu);
+# these find that function and hand it to sgblk.
 
 # The IOMMU mode the kernel command line asks for: lazy, strict, identity,
-# or nothing when the guest has no IOMMU.
+# or nothing when the guest has no IOMMU.  Without a word on the command
+# line, the kernel's default: lazy on x86, strict on arm64.
 iommu_mode() {
-	grep -qw 'intel_iommu=on' /proc/cmdline || return 0
-	if grep -qw 'iommu=pt' /proc/cmdline; then
+	[ -n "$(ls /sys/class/iommu 2>/dev/null)" ] || return 0
+	if grep -qwE 'iommu=pt|iommu.passthrough=1' /proc/cmdline; then
 		echo identity
 	elif grep -qw 'iommu.strict=1' /proc/cmdline; then
 		echo strict
-	else
+	elif grep -qw 'iommu.strict=0' /proc/cmdline || [ "$(uname -m)" != aarch64 ]; then
 		echo lazy
+	else
+		echo strict
 	fi
 }
 
@@ -23,7 +28,7 @@ testdev_find() {
 		[ "$(cat "$_d/vendor")" = 0x1b36 ] && [ "$(cat "$_d/device")" = 0x0005 ] &&
 			TESTDEV=${_d##*/}
 	done
-	[ -n "$TESTDEV" ] || skip "no pci-testdev function (boot with scripts/vm --iommu)"
+	[ -n "$TESTDEV" ] || skip "no pci-testdev function (x86: boot with scripts/vm --iommu)"
 }
 
 # testdev_override FN: let only sgblk bind FN (it binds when sgblk loads).

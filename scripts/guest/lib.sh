@@ -178,8 +178,46 @@ workload_opts() {
 	esac
 }
 
+# ram_start: the lowest address of the machine's RAM, in hex (x86: a page
+# or so; arm64's virt machine: 1 GiB).
+ram_start() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ : System RAM$/ { split($1, r, "-"); print r[1]; exit }' /proc/iomem
+}
+
+# ram_below BITS: some RAM lies below 2^BITS.  Where none does (arm64 virt
+# has nothing below 1 GiB), no DMA mask of BITS reaches memory and the
+# driver refuses a profile with one (dma28; test 35 checks the refusal).
+ram_below() {
+	_lo=$(ram_start)
+	[ -n "$_lo" ] || fail "no System RAM in /proc/iomem"
+	# the shell's arithmetic is 64-bit signed: a mask of 63 bits or more
+	# reaches everything
+	[ "$1" -ge 63 ] || [ $((0x$_lo)) -lt $((1 << $1)) ]
+}
+
+# MASK_BITS: the narrowest DMA mask, from 28 bits up, with at least
+# 128 MiB of RAM below it: what the tests that make a mask bounce use (28,
+# the dma28 preset, on x86; 31 on arm64 virt).  set_mask_profile [DISK]
+# sets it: dma28, or none with dma_mask_bits=MASK_BITS.
+MASK_BITS=28
+_rs=$(ram_start)
+if [ -n "$_rs" ]; then
+	while [ $(((1 << MASK_BITS) - 0x$_rs)) -lt $((128 << 20)) ]; do
+		MASK_BITS=$((MASK_BITS + 1))
+	done
+fi
+set_mask_profile() {
+	if [ "$MASK_BITS" = 28 ]; then
+		set_profile dma28 "$@"
+	else
+		set_profile none "$@"
+		set_profile "dma_mask_bits=$MASK_BITS" "$@"
+	fi
+}
+
 # presets: set PRESETS to the names of the driver's presets, in its order,
-# from debugfs sgblk/presets (there while the module is loaded).  The test
+# from debugfs sgblk/presets (there while the module is loaded), but those
+# whose DMA mask reaches no RAM on this machine (ram_below).  The test
 # fails if the file is missing, lists no preset or has a line not in the
 # form 'name seg_boundary=N max_seg_size=N max_descs=N dma_align=N
 # dma_mask_bits=N'.  Not in a command substitution: fail must end the test.
@@ -188,10 +226,17 @@ presets() {
 	[ -r "$_pf" ] || fail "no $_pf (is sgblk loaded?)"
 	_pbad=$(grep -v -E '^[A-Za-z0-9._-]+ seg_boundary=[0-9]+ max_seg_size=[0-9]+ max_descs=[0-9]+ dma_align=[0-9]+ dma_mask_bits=[0-9]+$' "$_pf")
 	[ -z "$_pbad" ] || fail "$_pf: not a preset line: $_pbad"
-	PRESETS=$(cut -d' ' -f1 "$_pf" | tr '\n' ' ')
-	PRESETS=${PRESETS% }
+	PRESETS="" _pout=""
+	while read -r _pn _ _ _ _ _pm; do
+		if ram_below "${_pm#dma_mask_bits=}"; then
+			PRESETS="$PRESETS $_pn"
+		else
+			_pout="$_pout $_pn"
+		fi
+	done <"$_pf"
+	PRESETS=${PRESETS# }
 	[ -n "$PRESETS" ] || fail "$_pf lists no preset"
-	note "presets: $PRESETS"
+	note "presets: $PRESETS${_pout:+ (left out, no RAM below their DMA mask here:$_pout)}"
 }
 
 # expect_hist_totals WHAT HIST...: each of sgblk0's histograms HIST counts
@@ -394,11 +439,11 @@ set_map() {
 # followed by a gap, so a 128 KiB request is always 8 scatterlist elements
 # (as many as fio's own buffer gave at its least contiguous, and more than
 # desc-4's 4 descriptors, so that profile still has to merge), all above
-# 256 MiB (so dma28 bounces every request on every kernel; where the
+# 2^MASK_BITS: 256 MiB on x86 (so dma28 bounces every request on every kernel; where the
 # allocator put them varied: below on 6.1, above on 7.x).  Prints
 # sgblk-membuf's line: the allocator's direction and where the pages are.
 bench_buffer() {
-	sgblk-membuf --above 256 "$1" "$2" 16 || fail "sgblk-membuf $1"
+	sgblk-membuf --above $((1 << (MASK_BITS - 20))) "$1" "$2" 16 || fail "sgblk-membuf $1"
 	# the pad's pages are gaps either way
 	rm -f "$1.pad"
 }
