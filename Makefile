@@ -1,7 +1,8 @@
 # sgblk top-level Makefile.
-#   make            build the module for every guest kernel, the Xen dom0 ones
-#                   among them (KVERS="A B" picks some, KVER=A one), and the
-#                   userspace tools
+#   make            build the module for every guest kernel, the Xen dom0 and
+#                   arm64 ones among them (KVERS="A B" picks some, KVER=A
+#                   one), and the userspace tools (build/bin; for the arm64
+#                   guests, static, build/bin-arm64)
 #   make test       host unit tests + the guest suite on every guest kernel
 #                   (or those KVERS/KVER pick), and the Xen dom0 boots
 #                   (XEN_KVERS=; none when KVERS/KVER pick)
@@ -74,7 +75,8 @@ all: modules tools
 # Each kernel gets its own copy of the sources: Kbuild (before 6.13) writes
 # objects next to them. cp -p keeps timestamps so rebuilds stay incremental.
 modules: setup-if-needed
-	+@set -e; kvers='$(KVERS)'; [ -n "$$kvers" ] || kvers=$$(scripts/lib/kernels list; scripts/lib/kernels xen-list); \
+	+@set -e; kvers='$(KVERS)'; \
+	[ -n "$$kvers" ] || kvers=$$(scripts/lib/kernels list; scripts/lib/kernels xen-list; scripts/lib/kernels arm64-list); \
 	test -n "$$kvers" || { echo "no guest kernel headers: run scripts/setup" >&2; exit 1; }; \
 	for v in $$kvers; do \
 		d=$(BUILD)/kmod/$$v; mkdir -p $$d/driver $$d/include; \
@@ -85,8 +87,14 @@ modules: setup-if-needed
 		cp $$d/driver/sgblk.ko $$d/sgblk.ko; \
 	done
 
+# The arm64 guests' tools: cross-built and linked statically (liburing from
+# the arm64 packages scripts/setup unpacked into build/arm64-sysroot).
+ARM64_SYSROOT := $(BUILD)/arm64-sysroot
 tools: setup-if-needed
 	$(MAKE) -s -C userspace
+	$(MAKE) -s -C userspace BIN=$(BUILD)/bin-arm64 CC=aarch64-linux-gnu-gcc \
+		CPPFLAGS=-I$(ARM64_SYSROOT)/usr/include \
+		LDFLAGS="-static -L$(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu"
 
 setup-if-needed:
 	@scripts/setup --if-needed
@@ -200,11 +208,13 @@ dkms-remove:
 	dkms remove -m sgblk -v $(VERSION) --all
 	rm -rf /usr/src/sgblk-$(VERSION)
 
-# The guest kernels scripts/setup unpacked (build/bookworm-kernels and the
-# trixie build root, which holds the newest): kept.
+# The guest kernels scripts/setup unpacked (build/bookworm-kernels,
+# build/arm64-kernels and the trixie build root, which holds the newest) and
+# the arm64 guests' userland (build/arm64-sysroot, build/arm64/fio, the
+# private APT state in build/arm64-apt): kept.
 # Nothing is removed while anything is mounted under build/ (rm -rf would
 # empty it: a bind of /dev, say), and rm never leaves build/'s file system.
 clean:
 	scripts/lib/mounts check $(BUILD)
-	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' ! -name 'bookworm-kernels' -exec rm -rf --one-file-system {} + 2>/dev/null || true
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name 'trixie-root*' ! -name 'bookworm-kernels' ! -name 'arm64-*' ! -name 'arm64' -exec rm -rf --one-file-system {} + 2>/dev/null || true
 	$(MAKE) -s -C userspace clean

@@ -45,7 +45,7 @@ if ! ram_below 24; then
 	mem=--iomem=mmapshared:/tmp/high
 fi
 set_profile none
-set_profile dma_mask_bits=$bits
+set_profile "dma_mask_bits=$bits"
 echo 0 >"$DBG/sgblk0/stats"
 for w in 64k misaligned; do
 	# shellcheck disable=SC2046,SC2086

@@ -42,8 +42,9 @@ if ! ram_below 28; then
 	grep -q "not supported" /tmp/p.err || fail "dma28 refused with: $(cat /tmp/p.err)"
 	dmesg | grep -q "refuses a 28-bit DMA mask.*no memory" ||
 		fail "no message for the refusal: $(dmesg | tail -n 3)"
-	[ "$(dma_val pool_mask)" = 64 ] && [ "$(dma_val coherent_mask)" = 64 ] ||
+	if [ "$(dma_val pool_mask)" != 64 ] || [ "$(dma_val coherent_mask)" != 64 ]; then
 		fail "the refused dma28 changed the masks: $(tr '\n' ' ' <"$DBG/sgblk0/dma")"
+	fi
 	fio_verify /dev/sgblk0 --rw=randrw --bs=64k --size=2M || fail "verify after the refused dma28"
 	note "dma28 refused (RAM starts at 0x$(ram_start)): $(dmesg | grep -o 'refuses a 28-bit.*' | head -n 1)"
 fi
