@@ -14,7 +14,9 @@
 #                   it, exit non-zero and leave no QEMU behind
 #   make bench-biogen  the bio builder benchmark (user/vmalloc/kmalloc)
 #   make bench-dma  what each DMA backend (direct, swiotlb, IOMMU lazy, strict,
-#                   identity) adds per I/O (results/<run>-dma/REPORT.md)
+#                   identity) adds per I/O (results/<run>-dma/REPORT.md);
+#                   ARCH=arm64: what cache maintenance (non-coherent vs
+#                   coherent) and the SMMUv3 cost, by direction and size
 #   make profile    perf profile of one job, sgblk next to its reference, as
 #                   instructions per I/O, with flame graphs (JOB=, DEV=,
 #                   PROFILE=, KVER=; results/profile-<run>/PROFILE.md)
@@ -51,6 +53,13 @@
 # discovered by the recipes that need them (scripts/lib/kernels), after
 # setup-if-needed ran, since on a fresh machine setup installs them.
 KVERS := $(strip $(if $(KVER),$(KVER),$(KVERS)))
+# ARCH=arm64 picks the guest architecture of make bench-dma (and profile:
+# KVER names an arm64 kernel there).  Kbuild reads ARCH too: it is taken out
+# of what the recipes and their makes inherit, and each kernel's build gets
+# its own (scripts/lib/kernels make).
+GUEST_ARCH := $(ARCH)
+unexport ARCH
+MAKEOVERRIDES := $(filter-out ARCH=%,$(MAKEOVERRIDES))
 BUILD := $(CURDIR)/build
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C))
 # The one place the version is kept (dkms.conf gets it from here).
@@ -114,7 +123,7 @@ bench-biogen: all
 	@scripts/bench-biogen
 
 bench-dma: all
-	@scripts/bench-dma
+	@ARCH='$(GUEST_ARCH)' scripts/bench-dma
 
 # one icount boot with perf (environment: see scripts/profile)
 profile: all

@@ -21,6 +21,24 @@
 #include "dma.h"
 #include "compat.h"
 
+/*
+ * An IOVA outside the domain's aperture faults in the IOMMU, as an address
+ * its page tables cannot hold.  The IOMMU API need not say so: arm's
+ * io-pgtable (SMMUv3) indexes its tables with the bits below its input
+ * size and ignores those above, so it would translate such an address to
+ * the page its low bits name.  0: no translation.
+ */
+static inline phys_addr_t sgblk_iommu_to_phys(struct iommu_domain *dom,
+					      dma_addr_t addr)
+{
+	const struct iommu_domain_geometry *g = &dom->geometry;
+
+	if (g->force_aperture &&
+	    (addr < g->aperture_start || addr > g->aperture_end))
+		return 0;
+	return iommu_iova_to_phys(dom, addr);
+}
+
 /**
  * sgblk_dma_to_phys - translate one DMA address as the device's bus would
  * @dev: the device
@@ -28,7 +46,7 @@
  * @phys: the physical address it reaches
  *
  * With an IOMMU domain the IOMMU translates (an identity domain returns the
- * address itself).  Under Xen the address is a machine address (dma-direct's
+ * address itself; one outside the domain's aperture faults).  Under Xen the address is a machine address (dma-direct's
  * inverse first, no offset on x86), and the p2m takes the machine frame
  * back to this domain's page; a frame that is not the domain's is a fault.
  * Otherwise dma-direct mapped it, and its own inverse (dma_to_phys: no
@@ -44,7 +62,7 @@ static bool sgblk_dma_to_phys(struct sgblk_dev *dev, dma_addr_t addr,
 	phys_addr_t p, mach = 0;
 
 	if (dev->iommu) {
-		p = iommu_iova_to_phys(dev->iommu, addr);
+		p = sgblk_iommu_to_phys(dev->iommu, addr);
 	} else if (dev->xen) {
 		mach = dma_to_phys(sgblk_dma_dev(dev), addr);
 		p = sgblk_xen_mach_to_phys(mach);

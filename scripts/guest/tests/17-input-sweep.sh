@@ -64,6 +64,7 @@ bad_values() {
 		"0000:00:00.0 " "$mid_0" ;;
 	power) printf '%s\n' "$GENERIC_BAD" 2 -0x1 yes y on maybe "0 1" 01x ;;
 	map) printf '%s\n' "$GENERIC_BAD" bogus SG sgx "sg iter" "iter sg" 0 ;;
+	coherent) printf '%s\n' "$GENERIC_BAD" bogus YES auton "yes no" 1 ;;
 	*) fail "no bad values for kind $1" ;;
 	esac
 }
@@ -87,6 +88,7 @@ kind_of() {
 	item:completion_nsec | item:power) echo "$2" ;;
 	item:profile) echo cfs_profile ;;
 	item:dma_dev) echo dma_dev ;;
+	item:coherent) echo coherent ;;
 	item:index | item:disk) echo ro ;;
 	esac
 }
@@ -102,7 +104,7 @@ plan_digest map"
 TABLE_root="features"
 # shellcheck disable=SC2034
 TABLE_item="capacity_mb backend bs submit_queues poll_queues queue_depth
-completion completion_nsec profile dma_dev map power index disk"
+completion completion_nsec profile dma_dev map coherent power index disk"
 
 writable() {
 	[ "$(ls -ld "$1" | cut -c3)" = w ]
@@ -230,7 +232,7 @@ params_bad() {
 		backend=tape backend= completion=never completion= \
 		profile=bogus profile=custom "backend=$long_x" dma_dev= \
 		dma_dev=bogus dma_dev=0000:00:00.0 "dma_dev=$long_x" map=bogus map= \
-		map=SG "map=$long_x"
+		map=SG "map=$long_x" coherent=bogus coherent= coherent=YES
 }
 params_bad >/tmp/sweep.params
 np=0

@@ -7,13 +7,14 @@
  * fixed period locks onto the phase of a periodic workload and
  * misattributes whole functions.  Counting every executed block has no
  * such error.  The guest marks a window by executing `xchg %bx,%bx`
- * (66 87 db, a no-op; sgblk-mark does it): the first marker snapshots the
+ * (66 87 db, a no-op; sgblk-mark does it) or, on arm64, `orr x3,x3,x3`
+ * (aa030063, a no-op no compiler emits): the first marker snapshots the
  * counters, the second writes what ran since, as "window N" followed by
  * "VADDR INSNS EXECS" lines (hex address of the block's first
  * instruction, instructions in the block, executions in the window).
  * Blocks are attributed to the function of their first instruction.
  *
- * Usage: qemu-system-x86_64 ... -plugin tbcount.so,out=FILE  (one vCPU:
+ * Usage: qemu-system-x86_64 (or -aarch64) ... -plugin tbcount.so,out=FILE  (one vCPU:
  * the counters are plain, as QEMU's inline ops are).
  * Built against QEMU's plugin API version 1 (QEMU 7.x); the few entry
  * points used are declared below.
@@ -113,6 +114,7 @@ static void marker(unsigned int vcpu, void *udata)
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	static const unsigned char mark[] = { 0x66, 0x87, 0xdb };
+	static const unsigned char mark_a64[] = { 0x63, 0x00, 0x03, 0xaa };
 	size_t i, n = qemu_plugin_tb_n_insns(tb);
 	struct block *b = block_get(qemu_plugin_tb_vaddr(tb), (uint32_t)n);
 
@@ -120,9 +122,11 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, PLUGIN_INLINE_ADD_U64, &b->execs, 1);
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		size_t len = qemu_plugin_insn_size(insn);
+		const void *data = qemu_plugin_insn_data(insn);
 
-		if (qemu_plugin_insn_size(insn) == sizeof(mark) &&
-		    !memcmp(qemu_plugin_insn_data(insn), mark, sizeof(mark)))
+		if ((len == sizeof(mark) && !memcmp(data, mark, sizeof(mark))) ||
+		    (len == sizeof(mark_a64) && !memcmp(data, mark_a64, sizeof(mark_a64))))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, marker, PLUGIN_CB_NO_REGS,
 							       NULL);
 	}
