@@ -27,8 +27,14 @@ skip() {
 # Load sgblk with module parameters; the disk must appear.  SGBLK_MAP (sg
 # or iter) in the environment maps with that path unless the test's own
 # parameters name one (the last map= wins): the suite can be run on either.
+# SGBLK_COHERENT (yes, no) sets the platform device's coherence the same way
+# (scripts/run-tests' +coherent boot of an arm64 7.x kernel), but for a
+# disk that maps through a PCI function, which keeps its platform's.
 sgblk_load() {
-	insmod "$SGBLK_KO" ${SGBLK_MAP:+map=$SGBLK_MAP} "$@" || fail "insmod sgblk $*"
+	_coh=${SGBLK_COHERENT:+coherent=$SGBLK_COHERENT}
+	case " $* " in *" dma_dev="*) _coh="" ;; esac
+	# shellcheck disable=SC2086 # one word or none
+	insmod "$SGBLK_KO" ${SGBLK_MAP:+map=$SGBLK_MAP} $_coh "$@" || fail "insmod sgblk $*"
 	i=0
 	while [ ! -b /dev/sgblk0 ] && [ $i -lt 50 ]; do
 		sleep 0.1

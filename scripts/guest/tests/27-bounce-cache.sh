@@ -33,11 +33,16 @@ expect_clean
 sgblk_unload
 
 # The null backend reads nothing back from a bounce buffer, cached or not:
-# a read (every byte bounced under a 24-bit mask, on every backend) leaves
-# the reader's poisoned buffer as it was, right after writes that left their
-# pattern in the cached buffers.
+# a read (every byte bounced under a 24-bit mask, on every backend; where no
+# RAM lies below 16 MiB, arm64, under align-4k: every buffer is 512 bytes
+# off a page) leaves the reader's poisoned buffer as it was, right after
+# writes that left their pattern in the cached buffers.
 sgblk_load capacity_mb=16 backend=null profile=none
-set_profile "dma_mask_bits=24"
+if ram_below 24; then
+	set_profile "dma_mask_bits=24"
+else
+	set_profile align-4k
+fi
 biogen() {
 	sgblk-ctl biogen --disk sgblk0 --source user --op "$1" --len 256k \
 		--bio-size 64k --iovec-layout 4096@512 --seed 5 --checksum --json \
@@ -65,20 +70,26 @@ sgblk_unload
 # 64 requests of 1 MiB want four times that.  The timer holds each one
 # 500 ms, long enough for even a debug kernel to submit the lot.  The CPU
 # that finds no buffer takes the caches back (bounce_cache_drains), and its
-# request waits for buffers instead of failing.
-sgblk_load capacity_mb=128 completion=timer completion_nsec=500000000
-set_profile "dma_mask_bits=24 bounce_pool_kb=65536"
-note "$(grep -E '^(bounce_size|max_rq_bytes) ' "$DBG/sgblk0/profile" | tr '\n' ' ')"
-note "ZONE_DMA: $(awk '/zone +DMA$/ { z = 1; next } /^Node/ { z = 0 }
-	z && $1 == "pages" && $2 == "free" { print $3 " pages free" }' /proc/zoneinfo)"
-fio_verify /dev/sgblk0 --rw=randrw --bs=1m --size=64M --iodepth=64 ||
-	fail "verify with a pool that cannot grow"
-note "$(grep -E '^(requests|bounce_descs|bounce_cached|bounce_cache_drains|pool_exhausted|pool_giveups) ' \
-	"$DBG/sgblk0/stats" | tr '\n' ' ')"
-expect_stat bounce_cache_drains -gt 0
-expect_stat pool_giveups -eq 0
-expect_clean
-sgblk_unload
+# request waits for buffers instead of failing.  Not where no RAM lies
+# below 16 MiB (arm64 virt: the DMA layer refuses such a mask, and the
+# 32-bit zone it takes instead never runs short).
+if ram_below 24; then
+	sgblk_load capacity_mb=128 completion=timer completion_nsec=500000000
+	set_profile "dma_mask_bits=24 bounce_pool_kb=65536"
+	note "$(grep -E '^(bounce_size|max_rq_bytes) ' "$DBG/sgblk0/profile" | tr '\n' ' ')"
+	note "ZONE_DMA: $(awk '/zone +DMA$/ { z = 1; next } /^Node/ { z = 0 }
+		z && $1 == "pages" && $2 == "free" { print $3 " pages free" }' /proc/zoneinfo)"
+	fio_verify /dev/sgblk0 --rw=randrw --bs=1m --size=64M --iodepth=64 ||
+		fail "verify with a pool that cannot grow"
+	note "$(grep -E '^(requests|bounce_descs|bounce_cached|bounce_cache_drains|pool_exhausted|pool_giveups) ' \
+		"$DBG/sgblk0/stats" | tr '\n' ' ')"
+	expect_stat bounce_cache_drains -gt 0
+	expect_stat pool_giveups -eq 0
+	expect_clean
+	sgblk_unload
+else
+	note "no RAM below 16 MiB (RAM starts at 0x$(ram_start)): the pool that cannot grow is not tested here"
+fi
 
 busy=$(dmesg | tail -n +$((k0 + 1)) | grep -E 'dma_pool_destroy.*busy')
 [ -z "$busy" ] || fail "a pool was destroyed with buffers out: $busy"

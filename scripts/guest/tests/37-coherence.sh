@@ -15,6 +15,8 @@
 # so the counters are what shows the maintenance ran.
 . /sgblk/guest/lib.sh
 CFS=/sys/kernel/config/sgblk
+# this test sets coherence itself: a +coherent boot's default is not its
+SGBLK_COHERENT=
 
 arch=$(uname -m)
 major=$(uname -r | cut -d. -f1)
