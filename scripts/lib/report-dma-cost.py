@@ -23,9 +23,11 @@ function behind the SMMUv3).  Derived, per job and map path:
   smmu-X      = sgblk-null(iommu-X) - sgblk-null(coherent).
 """
 import os
-import platform
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import cpu_model  # noqa: E402
 
 SIZES = ("4k", "64k", "128k", "1m")
 JOBS = tuple(f"{d}-{s}" for s in SIZES for d in ("read", "write"))
@@ -62,17 +64,6 @@ def diff(a, b):
 
 def fmt(v, spec="{:.0f}"):
     return "n/a" if v is None else spec.format(v)
-
-
-def host_cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def qemu_version():
@@ -129,7 +120,7 @@ def main():
          f"- backends: {', '.join(backends)} (noncoherent: the disk's platform device;"
          " coherent: the same device with coherent=yes where the kernel can set it,"
          " else the coherent PCI function; iommu-*: the PCI function behind SMMUv3)",
-         f"- host CPU: {host_cpu()}; {qemu_version()}",
+         f"- host CPU: {cpu_model()}; {qemu_version()}",
          ""]
     rows = [(f"sgblk null, {b}", vals(b, "sgblk-null"), "{:.0f}") for b in backends]
     rows += [(f"null_blk, {b}", base(b, "null_blk"), "{:.0f}") for b in backends]
