@@ -46,9 +46,10 @@ static inline phys_addr_t sgblk_iommu_to_phys(struct iommu_domain *dom,
  * @phys: the physical address it reaches
  *
  * With an IOMMU domain the IOMMU translates (an identity domain returns the
- * address itself; one outside the domain's aperture faults).  Under Xen the address is a machine address (dma-direct's
- * inverse first, no offset on x86), and the p2m takes the machine frame
- * back to this domain's page; a frame that is not the domain's is a fault.
+ * address itself; one outside the domain's aperture faults).  Under Xen
+ * the address is a machine address (dma-direct's inverse first, no offset
+ * on x86), and the p2m takes the machine frame back to this domain's page;
+ * a frame that is not the domain's is a fault.
  * Otherwise dma-direct mapped it, and its own inverse (dma_to_phys: no
  * offset on x86, swiotlb slots are physical memory) does.  The IOMMU API
  * returns 0 for an address nothing is mapped at, and page 0 is a valid pfn

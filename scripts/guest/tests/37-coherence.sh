@@ -16,6 +16,7 @@
 . /sgblk/guest/lib.sh
 CFS=/sys/kernel/config/sgblk
 # this test sets coherence itself: a +coherent boot's default is not its
+# shellcheck disable=SC2034 # read by lib.sh's sgblk_load
 SGBLK_COHERENT=
 
 arch=$(uname -m)
