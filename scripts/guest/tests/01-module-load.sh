@@ -1,9 +1,17 @@
-# The module loads, registers sgblk0 with the requested capacity, unloads
-# cleanly, and refuses invalid parameters with a message.
+# The module loads, registers sgblk0 with the requested capacity (on the
+# DMA device the boot asks for), unloads cleanly, and refuses invalid
+# parameters with a message.
 . /sgblk/guest/lib.sh
 
 sgblk_load capacity_mb=64
 [ -b /dev/sgblk0 ] || fail "no /dev/sgblk0"
+# The boot's DMA world, in the log; a boot that asks for a coherence
+# (SGBLK_COHERENT, the +coherent boots) must have it.
+note "$(tr '\n' ' ' <"$DBG/sgblk0/dma")"
+if [ -n "${SGBLK_COHERENT:-}" ]; then
+	[ "$(dma_key coherent)" = "$SGBLK_COHERENT" ] ||
+		fail "SGBLK_COHERENT=$SGBLK_COHERENT, but the disk's device is coherent: $(dma_key coherent)"
+fi
 sz=$(cat /sys/block/sgblk0/size)
 [ "$sz" = $((64 * 2048)) ] || fail "size $sz sectors, want $((64 * 2048))"
 sgblk_unload
