@@ -8,7 +8,11 @@ RUN_DIR/results.tsv: backend device job iops bad map, one line per fio job
 an instruction: 1e9 / IOPS is instructions per I/O.  RUN_DIR/cache.tsv:
 backend device job map requests cache_map_to_dev cache_map_from_dev
 cache_unmap_from_dev engine_cache_bytes, the disk's counters for each
-sgblk job.  The jobs are read-BS and write-BS (random, one block size).
+sgblk job, divided by the job's fio I/Os (total_ios in its JSON,
+BACKEND/bench-dma/DEV-JOB-MAP.json; without it, by the disk's requests),
+since the block layer may split an I/O into several requests (1m on 7.x)
+and instructions per I/O are per fio I/O.  The jobs are read-BS and
+write-BS (random, one block size).
 
 Backends: noncoherent (the disk's own platform device as arm64 makes it:
 the DMA API cleans and invalidates, the engine does its own maintenance),
@@ -22,6 +26,7 @@ function behind the SMMUv3).  Derived, per job and map path:
                 the engine's own clean and invalidate cost;
   smmu-X      = sgblk-null(iommu-X) - sgblk-null(coherent).
 """
+import json
 import os
 import subprocess
 import sys
@@ -89,11 +94,23 @@ def table(title, note, rows, maps):
     return L + [""]
 
 
-def per_io(cache, b, dev, job, m, idx):
-    c = cache.get((b, dev, job, m))
-    if not c or not c[0]:
+def fio_ios(run, b, dev, job, m):
+    """The fio I/Os of one job, from its JSON; None without it."""
+    try:
+        with open(os.path.join(run, b, "bench-dma", f"{dev}-{job}-{m}.json")) as f:
+            j = json.load(f)["jobs"][0]
+        return j["read"]["total_ios"] + j["write"]["total_ios"]
+    except (OSError, ValueError, KeyError, IndexError):
         return None
-    return sum(c[1][i] for i in idx) / c[0]
+
+
+def per_io(run, cache, b, dev, job, m, idx):
+    """Counter bytes (the sum of columns @idx) per fio I/O of the job."""
+    c = cache.get((b, dev, job, m))
+    if not c:
+        return None
+    n = fio_ios(run, b, dev, job, m) or c[0]
+    return sum(c[1][i] for i in idx) / n if n else None
 
 
 def main():
@@ -136,9 +153,9 @@ def main():
         nc_m, c_m = vals("noncoherent", "sgblk-memory"), vals("coherent", "sgblk-memory")
         maint = {k: diff(nc_n[k], c_n[k]) for k in nc_n}
         engine = {k: diff(diff(nc_m[k], c_m[k]), maint[k]) for k in nc_m}
-        mapped = {(j, m): per_io(cache, "noncoherent", "sgblk-null", j, m, (0, 1, 2))
+        mapped = {(j, m): per_io(run, cache, "noncoherent", "sgblk-null", j, m, (0, 1, 2))
                   for j in JOBS for m in maps}
-        moved = {(j, m): per_io(cache, "noncoherent", "sgblk-memory", j, m, (3,))
+        moved = {(j, m): per_io(run, cache, "noncoherent", "sgblk-memory", j, m, (3,))
                  for j in JOBS for m in maps}
         per_kib = {k: (maint[k] / (mapped[k] / 1024)
                        if maint[k] is not None and mapped[k] else None) for k in maint}
@@ -148,7 +165,7 @@ def main():
                    "*DMA API*: sgblk null, noncoherent minus coherent: the clean at map and "
                    "the invalidate at unmap (a read maps and unmaps from the device: both; a "
                    "write only the clean). *bytes*: the bytes the mapping maintained per I/O "
-                   "(cache_map_to_dev + cache_map_from_dev + cache_unmap_from_dev). *engine*: "
+                   "(cache_map_to_dev + cache_map_from_dev + cache_unmap_from_dev, per fio I/O). *engine*: "
                    "sgblk memory's noncoherent-minus-coherent beyond the DMA API's: the "
                    "engine's own clean and invalidate around each copy (engine_cache_bytes "
                    "per I/O below it).",

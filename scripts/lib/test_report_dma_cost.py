@@ -84,6 +84,23 @@ class ReportDmaCost(unittest.TestCase):
         self.assertEqual(row(r, "iommu-strict")[0], "+3000")
         self.assertEqual(row(r, "iommu-lazy")[0], "+1000")
 
+    def test_bytes_per_fio_io_not_per_request(self):
+        # the block layer split each of read-4k's fio I/Os in two: 50 I/Os,
+        # 100 requests; bytes per I/O double
+        with tempfile.TemporaryDirectory() as run:
+            write_run(run, BASE)
+            d = os.path.join(run, "noncoherent", "bench-dma")
+            os.makedirs(d)
+            for dev in ("sgblk-null", "sgblk-memory"):
+                with open(os.path.join(d, f"{dev}-read-4k-sg.json"), "w") as f:
+                    f.write('{"jobs": [{"read": {"total_ios": 50}, "write": {"total_ios": 0}}]}')
+            subprocess.run([sys.executable, SCRIPT, run, "test-kernel"], check=True,
+                           capture_output=True)
+            with open(os.path.join(run, "REPORT.md")) as f:
+                r = f.read()
+        self.assertEqual(row(r, "DMA API, bytes")[0], "8192")
+        self.assertEqual(row(r, "DMA API, instructions per KiB")[0], "250.0")
+
     def test_no_counters_no_bytes(self):
         r = self.report(BASE, cache=False)
         # a row with no figure is left out, the others stay
