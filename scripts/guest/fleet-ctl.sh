@@ -30,6 +30,16 @@ fi
 
 is_sgblk() { case $(cat "$state" 2>/dev/null) in sgblk-*) return 0 ;; esac; return 1; }
 
+# switch_profile P: P on the device, and remembered: the jobs after it must
+# run under the profile the plan switched to, never under the one a refused
+# switch left behind (arm64 virt's DMA layer refuses dma28's mask), or
+# their figures would carry the wrong profile's name.
+pstate=/tmp/sgblk-fleet.profile
+switch_profile() {
+	echo "$1" >"$pstate"
+	set_profile "$1"
+}
+
 cmd=$1
 shift
 case $cmd in
@@ -55,15 +65,21 @@ up)
 		DEV_COMMON="$DEV_COMMON dma_dev=$dmadev"
 	fi
 	dev_load "$1"
+	rm -f "$pstate"
 	echo "$1" >"$state" ;;
 down)
 	sgblk_cleanup
 	rm -f "$state" ;;
 profile)
-	set_profile "$1" ;;
+	switch_profile "$1" ;;
 reset)
 	# a profile switch rides along: the job that follows needs both
-	[ -z "${1:-}" ] || set_profile "$1"
+	[ -z "${1:-}" ] || switch_profile "$1"
+	if is_sgblk && [ -s "$pstate" ]; then
+		have=$(sed -n 's/^preset //p' "$DBG/sgblk0/profile")
+		[ "$have" = "$(cat "$pstate")" ] ||
+			fail "sgblk0 runs profile $have, not $(cat "$pstate"): that switch was refused"
+	fi
 	! is_sgblk || echo 0 >"$DBG/sgblk0/stats" || fail "stats reset" ;;
 save)
 	if is_sgblk; then
