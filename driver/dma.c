@@ -118,7 +118,7 @@ static void sgblk_dcache_line_of(void *line)
  */
 static unsigned int sgblk_poc_line(void)
 {
-	unsigned int cpu, line, min = UINT_MAX;
+	unsigned int cpu, line, min = sgblk_dcache_line();
 
 	cpus_read_lock();
 	for_each_online_cpu(cpu)
@@ -173,7 +173,10 @@ int sgblk_dma_init(struct sgblk_dev *dev)
 	ret = sgblk_dma_coherence(dev, d);
 	if (ret)
 		goto err_put;
-	/* After the coherence: the DMA layer decides here whether to sync. */
+	/*
+	 * After the coherence: from 6.10 the DMA layer decides here whether
+	 * the device's mappings need syncs.
+	 */
 	ret = dma_set_mask(d, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_put;
